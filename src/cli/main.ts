@@ -1,0 +1,20 @@
+// `memdedup <command>`: one file per command; this one only dispatches.
+import { serve } from './serve.js';
+
+const USAGE = `usage: memdedup <command> [options]
+
+commands:
+  serve     run the HTTP API on the embedded defaults (HOST, PORT, MEMDEDUP_DB, MEMDEDUP_FLAGS_FILE)
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'serve': await serve(); return -1;
+    case undefined: case '-h': case '--help': case 'help':
+      process.stdout.write(USAGE); return 0;
+    default:
+      process.stderr.write(`memdedup: unknown command '${cmd}' ${rest.length ? '' : ''}\n${USAGE}`);
+      return 2;
+  }
+}

@@ -1,0 +1,38 @@
+// `memdedup serve`: the engine on the embedded defaults behind the HTTP API. Env overrides the defaults.
+import { createEngine } from '../engine.js';
+import { createApp, listen } from '../http/server.js';
+import type { EngineOptions } from '../options.js';
+
+/** How long SIGTERM waits for the engine to drain before leaving the rest in the journal. */
+const DRAIN_ON_EXIT_MS = 20_000;
+
+export function serveOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptions {
+  const o: EngineOptions = {
+    store: { kind: 'sqlite', path: env.MEMDEDUP_DB || './data/memdedup.db' },
+    flags: { kind: 'embedded', file: env.MEMDEDUP_FLAGS_FILE || './config/flags.json' },
+  };
+  if (env.LOG_LEVEL) o.logLevel = env.LOG_LEVEL;
+  return o;
+}
+
+export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const engine = await createEngine(serveOptionsFromEnv(env));
+  const host = env.HOST || '127.0.0.1';
+  const port = Number(env.PORT || 8080);
+  const srv = await listen(createApp(engine), host, port);
+  process.stdout.write(`memdedup serving on ${srv.url}\n`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`memdedup: ${signal}, draining\n`);
+    const closed = srv.close();
+    const drained = await engine.drain(DRAIN_ON_EXIT_MS);
+    await engine.close();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
+    process.stdout.write(`memdedup: stopped (${drained ? 'drained' : 'rest left in the journal'})\n`);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

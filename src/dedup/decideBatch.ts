@@ -1,0 +1,111 @@
+// Decides one batch of one user's candidates, in submission order, and commits it in ONE transaction:
+// memory rows + events + journal rows removed + user version bump.
+import { randomUUID } from 'node:crypto';
+import { MemdedupError } from '../errors.js';
+import type { Store } from '../store/types.js';
+import type { Candidate, Decision, MemdedupEvent, Memory } from '../types.js';
+import type { IndexCache } from './indexCache.js';
+import type { Deduper, Verdict } from './types.js';
+
+/**
+ * full     – the whole cascade;
+ * exact    – exact tier only, memories flagged for the sweep (`memory.realtime-dedup` off);
+ * fallback – exact tier only, flagged, decision `fallback` (the user's breaker is open).
+ */
+export type BatchMode = 'full' | 'exact' | 'fallback';
+
+export interface BatchDeps {
+  store: Store;
+  deduper: Deduper;
+  cache: IndexCache;
+  now?: () => number;
+}
+
+/** Commit attempts when another writer moved the user version underneath us. */
+const MAX_VERSION_RETRIES = 8;
+
+export function eventToDecision(e: MemdedupEvent): Decision {
+  const d: Decision = { candidateId: e.candidateId ?? '', userId: e.userId, action: e.action as Decision['action'], eventId: e.id };
+  if (e.memoryId) d.memoryId = e.memoryId;
+  if (e.method) d.method = e.method;
+  if (e.score !== null) d.score = e.score;
+  d.reasons = e.reasons;
+  if (e.comparedText) d.comparedText = e.comparedText;
+  return d;
+}
+
+export async function decideBatch(deps: BatchDeps, userId: string, batch: Candidate[], mode: BatchMode): Promise<Map<string, Decision>> {
+  for (let attempt = 0; ; attempt++) {
+    const out = await tryBatch(deps, userId, batch, mode);
+    if (out) return out;
+    deps.cache.invalidate(userId);
+    if (attempt >= MAX_VERSION_RETRIES) throw new MemdedupError('VERSION_CONFLICT', `user version kept moving for ${batch.length} candidates`);
+  }
+}
+
+async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mode: BatchMode): Promise<Map<string, Decision> | null> {
+  const { store, deduper, cache } = deps;
+  const now = (deps.now ?? Date.now)();
+  const decisions = new Map<string, Decision>();
+  // Replays: an id that already has an event gets that decision back, never a second event.
+  const prior = await store.eventsForCandidates([...new Set(batch.map((c) => c.id))]);
+  for (const e of prior) decisions.set(e.candidateId!, eventToDecision(e));
+  const fresh: Candidate[] = [];
+  const seen = new Set(decisions.keys());
+  for (const c of batch) if (!seen.has(c.id)) { seen.add(c.id); fresh.push(c); }
+
+  const state = await cache.load(userId);
+  const prepared = await deduper.prepare(fresh.map((c) => c.text));
+  const changed = new Map<string, Memory>();
+  const events: MemdedupEvent[] = [];
+  const exactOnly = mode !== 'full';
+  try {
+    for (let i = 0; i < fresh.length; i++) {
+      const c = fresh[i]!;
+      const p = prepared[i]!;
+      const v: Verdict = await deduper.decide(p, state.index, { exactOnly });
+      const event: MemdedupEvent = {
+        id: randomUUID(), userId, candidateId: c.id, action: mode === 'fallback' ? 'fallback' : v.action, memoryId: null,
+        comparedMemoryId: v.memoryId ?? null, comparedText: v.comparedText ?? null, candidateText: c.text, previousText: null,
+        method: v.method, score: v.score, reasons: mode === 'full' ? v.reasons : [...v.reasons, mode === 'fallback' ? 'breaker-open' : 'realtime-dedup-off'],
+        undoes: null, undoneBy: null, at: now,
+      };
+      const put = (m: Memory) => { changed.set(m.id, m); if (m.status === 'active') state.memories.set(m.id, m); else state.memories.delete(m.id); };
+      const target = v.memoryId ? state.memories.get(v.memoryId) : undefined;
+      if (v.action === 'duplicate' && target) {
+        put({ ...target, seenCount: target.seenCount + 1, version: target.version + 1, updatedAt: now,
+          sources: c.source && !target.sources.includes(c.source) ? [...target.sources, c.source] : target.sources });
+        event.memoryId = target.id;
+      } else if (v.action === 'updated' && target) {
+        event.previousText = target.text;
+        put({ ...target, text: c.text, seenCount: target.seenCount + 1, version: target.version + 1, updatedAt: now,
+          sources: c.source && !target.sources.includes(c.source) ? [...target.sources, c.source] : target.sources });
+        state.index.add(target.id, p);
+        event.memoryId = target.id;
+      } else {
+        if (v.action === 'superseded' && target) {
+          put({ ...target, status: 'superseded', version: target.version + 1, updatedAt: now });
+          state.index.remove(target.id);
+        } else if (v.action !== 'added') {
+          event.action = mode === 'fallback' ? 'fallback' : 'added';
+        }
+        const m: Memory = { id: randomUUID(), userId, text: c.text, status: 'active', version: 1, seenCount: 1,
+          needsRecheck: mode !== 'full', sources: c.source ? [c.source] : [], createdAt: now, updatedAt: now };
+        put(m);
+        state.index.add(m.id, p);
+        event.memoryId = m.id;
+      }
+      events.push(event);
+      decisions.set(c.id, eventToDecision(event));
+    }
+    const ok = await store.commit({ userId, expectedVersion: state.version, memories: [...changed.values()], events,
+      journalIds: [...new Set(batch.map((c) => c.id))] });
+    if (!ok) return null;
+    state.version++;
+    return decisions;
+  } catch (e) {
+    // The cached state was mutated for a batch that did not commit.
+    cache.invalidate(userId);
+    throw e;
+  }
+}

@@ -1,0 +1,53 @@
+// The dedup seam: prepare candidate texts (batched, may call a provider), then decide each against a user's index.
+import type { DedupAction, Method } from '../types.js';
+
+/** A text made ready for comparison: normalized, keyed, featurized. */
+export interface Prepared {
+  text: string;
+  normalized: string;
+  /** The exact-tier key: hash of the normalized text. */
+  key: string;
+  /** Content tokens (stems), used by retrieval and guards. */
+  tokens: string[];
+  /** Sparse lexical vector: feature id -> weight, L2-normalized. */
+  vector: Map<number, number>;
+  /** Dense vector from a semantic embedder, when one is configured and answered. */
+  dense?: Float32Array;
+  /** Model id of `dense`. */
+  model?: string;
+}
+
+export interface Verdict {
+  action: DedupAction;
+  /** The existing memory the candidate was compared with (duplicate/updated/superseded target, or nearest). */
+  memoryId?: string;
+  comparedText?: string;
+  method: Method;
+  score: number;
+  reasons: string[];
+}
+
+export interface Neighbour { id: string; prepared: Prepared; score: number }
+
+/** A user's active memories, searchable. Kept in a cache between batches. */
+export interface UserIndex {
+  readonly size: number;
+  /** The memory with this exact key, if any. */
+  byKey(key: string): string | undefined;
+  get(id: string): Prepared | undefined;
+  add(id: string, p: Prepared): void;
+  remove(id: string): void;
+  /** Top-k most similar memories, best first. */
+  search(p: Prepared, k: number): Neighbour[];
+}
+
+export interface DecideOptions {
+  /** Exact tier only (fallback paths and `memory.realtime-dedup` off). */
+  exactOnly?: boolean;
+}
+
+export interface Deduper {
+  prepare(texts: string[]): Promise<Prepared[]>;
+  createIndex(memories: { id: string; text: string }[]): Promise<UserIndex>;
+  decide(p: Prepared, index: UserIndex, opts?: DecideOptions): Promise<Verdict>;
+}

@@ -1,0 +1,341 @@
+// The engine: a thin wiring of intake (validate, flag, group commit), lanes, the cascade and the store.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Cascade } from './dedup/cascade.js';
+import { eventToDecision } from './dedup/decideBatch.js';
+import { IndexCache } from './dedup/indexCache.js';
+import type { Deduper } from './dedup/types.js';
+import { planForget, planUndo } from './dedup/undo.js';
+import { EngineEvents } from './engineEvents.js';
+import { coerceError, MemdedupError } from './errors.js';
+import { createFlags } from './flags/index.js';
+import { FLAG_NAMES, type Flags } from './flags/types.js';
+import { GroupCommit } from './intake/groupCommit.js';
+import { validateCandidate, validateId } from './intake/validate.js';
+import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
+import { Lanes } from './queue/lanes.js';
+import { BatchRunner } from './resilience/batchRunner.js';
+import { openStore } from './store/index.js';
+import type { BatchCommit, Page, Store } from './store/types.js';
+import type { Candidate, Decision, MemdedupEvent, Memory, MemoryStatus, Submission } from './types.js';
+
+/** A candidate the engine holds in memory between submit (or journal claim) and its decision. */
+interface Inflight {
+  candidate: Candidate;
+  /** buffered: awaiting group commit; queued: in a lane; retry: waiting in the journal for its next attempt. */
+  state: 'buffered' | 'queued' | 'retry';
+  submission: Submission;
+  resolveAccepted: () => void;
+  resolveDecided: (d: Decision) => void;
+}
+
+/** How often the journal is polled for due retries and rows no process holds. */
+const POLL_MS = 500;
+/** How long a claimed journal row belongs to this process before another may take it. */
+const LEASE_MS = 10 * 60_000;
+const CLAIM_CHUNK = 1000;
+
+export interface EngineStatus {
+  closed: boolean;
+  journal: { buffered: number; inflight: number; limit: number; retrying: number };
+  lanes: { queued: number; running: number; users: number; candidates: number };
+  cache: { users: number; hitRate: number; hits: number; misses: number };
+  flags: { mode: Flags['mode']; synchronized: boolean };
+  [section: string]: unknown;
+}
+
+export class Engine {
+  readonly options: ResolvedOptions;
+  readonly emitter = new EngineEvents();
+  readonly instanceId = randomUUID();
+  private readonly inflight = new Map<string, Inflight>();
+  private readonly intake: GroupCommit;
+  private readonly lanes: Lanes;
+  private readonly cache: IndexCache;
+  private readonly runner: BatchRunner;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private polling: Promise<void> | null = null;
+  private closing: Promise<void> | null = null;
+
+  private constructor(options: ResolvedOptions, readonly store: Store, readonly flags: Flags, readonly deduper: Deduper) {
+    this.options = options;
+    this.cache = new IndexCache(store, deduper, options.indexCacheUsers);
+    this.intake = new GroupCommit({
+      store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + LEASE_MS }),
+      onDurable: (rows) => this.onDurable(rows),
+      onError: (error) => this.emitter.safeEmit('error', { stage: 'group-commit', error }),
+    });
+    this.runner = new BatchRunner({
+      deps: { store, deduper, cache: this.cache }, store, events: this.emitter, retry: options.retry,
+      modeFor: (userId) => (this.flags.isEnabled(FLAG_NAMES.realtimeDedup, { userId }, true) ? 'full' : 'exact'),
+      settle: (c, d) => this.settle(c, d),
+      postpone: (c) => this.postpone(c),
+    });
+    this.lanes = new Lanes({
+      concurrency: options.concurrency,
+      batchSize: (userId) => (this.flags.isEnabled(FLAG_NAMES.batchProcessing, { userId }, true) ? options.batchSize : 1),
+      run: (userId, batch) => this.runner.run(userId, batch),
+    });
+  }
+
+  static async create(options?: EngineOptions): Promise<Engine> {
+    const o = resolveOptions(options);
+    const store = await openStore(o.store);
+    let flags: Flags;
+    try {
+      flags = await createFlags(o.flags);
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+    const engine = new Engine(o, store, flags, new Cascade({ topK: o.topK }));
+    engine.startPolling();
+    return engine;
+  }
+
+  // ---- chat path -------------------------------------------------------------------------------
+
+  /** Synchronous and cheap: validate, one flag check, append to the group-commit buffer. */
+  submit(input: unknown): Submission {
+    if (this.closing) throw new MemdedupError('CLOSED', 'the engine is closing; submit to a running engine');
+    const c = validateCandidate(input);
+    const existing = this.inflight.get(c.id);
+    if (existing) return existing.submission;
+    if (!this.flags.isEnabled(FLAG_NAMES.enabled, { userId: c.userId }, true)) {
+      this.emitter.safeEmit('submitted', { candidate: c, status: 'disabled' });
+      return settled(c, 'disabled', { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['memory.enabled-off'] });
+    }
+    if (this.inflight.size >= this.options.journalLimit) {
+      this.emitter.safeEmit('submitted', { candidate: c, status: 'overloaded' });
+      return settled(c, 'overloaded', { candidateId: c.id, userId: c.userId, action: 'deferred', reasons: ['overloaded-not-accepted'] });
+    }
+    const entry = this.track(c, 'buffered');
+    this.intake.push(c);
+    return entry.submission;
+  }
+
+  private track(c: Candidate, state: Inflight['state']): Inflight {
+    let resolveAccepted!: () => void;
+    let resolveDecided!: (d: Decision) => void;
+    const accepted = new Promise<void>((r) => { resolveAccepted = r; });
+    const decided = new Promise<Decision>((r) => { resolveDecided = r; });
+    const entry: Inflight = { candidate: c, state, submission: { id: c.id, status: 'accepted', accepted, decided }, resolveAccepted, resolveDecided };
+    this.inflight.set(c.id, entry);
+    return entry;
+  }
+
+  private onDurable(rows: Candidate[]): void {
+    for (const c of rows) {
+      const entry = this.inflight.get(c.id);
+      if (!entry) continue;
+      entry.resolveAccepted();
+      entry.state = 'queued';
+      this.emitter.safeEmit('submitted', { candidate: c, status: 'accepted' });
+      this.lanes.enqueue(c);
+    }
+  }
+
+  private settle(c: Candidate, d: Decision): void {
+    const entry = this.inflight.get(c.id);
+    if (d.action === 'deferred') return this.postpone(c);
+    this.inflight.delete(c.id);
+    entry?.resolveDecided(d);
+    this.emitter.safeEmit('decided', { candidate: c, decision: d, latencyMs: Date.now() - c.acceptedAt });
+  }
+
+  private postpone(c: Candidate): void {
+    const entry = this.inflight.get(c.id);
+    if (entry) { entry.state = 'retry'; entry.candidate = c; }
+  }
+
+  // ---- journal polling: retries that came due, rows left by a stopped process ------------------
+
+  private startPolling(): void {
+    this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
+    this.pollTimer.unref();
+    void this.poll();
+  }
+
+  /** Claims due journal rows this process does not hold yet and queues them. */
+  poll(): Promise<void> {
+    if (this.polling) return this.polling;
+    this.polling = this.claim().finally(() => { this.polling = null; });
+    return this.polling;
+  }
+
+  private async claim(): Promise<void> {
+    const room = Math.min(CLAIM_CHUNK, this.options.journalLimit - this.inflight.size);
+    if (room <= 0 || this.closing) return;
+    let rows: Candidate[];
+    try {
+      rows = await this.store.claimJournal(this.instanceId, room, LEASE_MS);
+    } catch (e) {
+      this.emitter.safeEmit('error', { stage: 'journal-claim', error: coerceError(e) });
+      return;
+    }
+    for (const row of rows) {
+      const entry = this.inflight.get(row.id);
+      if (entry && entry.state !== 'retry') continue;
+      if (entry) { entry.state = 'queued'; entry.candidate = row; } else { this.track(row, 'queued').resolveAccepted(); }
+      this.lanes.enqueue(row);
+    }
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  async memories(userId: string, q: { status?: MemoryStatus | 'all' } = {}): Promise<Memory[]> {
+    return this.collect((cursor) => this.memoriesPage(userId, { status: q.status, cursor, limit: 1000 }));
+  }
+
+  async memoriesPage(userId: string, q: { status?: MemoryStatus | 'all'; limit?: number; cursor?: string }): Promise<Page<Memory>> {
+    validateId('userId', userId, 128);
+    return this.store.memories(userId, q);
+  }
+
+  async events(userId: string): Promise<MemdedupEvent[]> {
+    return this.collect((cursor) => this.eventsPage(userId, { cursor, limit: 1000 }));
+  }
+
+  async eventsPage(userId: string, q: { limit?: number; cursor?: string }): Promise<Page<MemdedupEvent>> {
+    validateId('userId', userId, 128);
+    return this.store.events(userId, q);
+  }
+
+  private async collect<T>(page: (cursor?: string) => Promise<Page<T>>): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const p = await page(cursor);
+      out.push(...p.items);
+      cursor = p.cursor;
+    } while (cursor);
+    return out;
+  }
+
+  /** The memories worth putting in a prompt: nearest to `query`, or the most reinforced. */
+  async recall(userId: string, q: { query?: string; limit?: number } = {}): Promise<Memory[]> {
+    validateId('userId', userId, 128);
+    const limit = Math.max(1, Math.min(100, q.limit ?? 10));
+    if (!this.flags.isEnabled(FLAG_NAMES.enhancedPrompts, { userId }, true)) return [];
+    const state = await this.cache.load(userId);
+    if (q.query && q.query.trim()) {
+      const [p] = await this.deduper.prepare([q.query]);
+      return state.index.search(p!, limit).map((n) => state.memories.get(n.id)).filter((m): m is Memory => !!m);
+    }
+    return [...state.memories.values()].sort((a, b) => b.seenCount - a.seenCount || b.updatedAt - a.updatedAt).slice(0, limit);
+  }
+
+  // ---- operator actions ------------------------------------------------------------------------
+
+  /** Reverses an event; the reversal is recorded as an `undo` event, which is returned. */
+  async undo(eventId: string): Promise<MemdedupEvent> {
+    validateId('eventId', eventId, 128);
+    const e = await this.store.event(eventId);
+    if (!e) throw new MemdedupError('NOT_FOUND', `event ${eventId} not found`);
+    return this.commitOperator(e.userId, () => planUndo(this.store, e, Date.now()));
+  }
+
+  /** Forgets a memory (status `forgotten`, never deleted), recorded as a `forget` event. */
+  async forget(userId: string, memoryId: string): Promise<MemdedupEvent> {
+    validateId('userId', userId, 128);
+    validateId('memoryId', memoryId, 128);
+    return this.commitOperator(userId, () => planForget(this.store, userId, memoryId, Date.now()));
+  }
+
+  private async commitOperator(userId: string, plan: () => Promise<Omit<BatchCommit, 'expectedVersion'>>): Promise<MemdedupEvent> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const version = await this.store.userVersion(userId);
+      const p = await plan();
+      if (await this.store.commit({ ...p, expectedVersion: version })) {
+        this.cache.invalidate(userId);
+        return p.events[0]!;
+      }
+    }
+    throw new MemdedupError('VERSION_CONFLICT', `user ${userId} kept changing; try again`);
+  }
+
+  /** Right to erasure: every row of the user, gone. The only hard delete. */
+  async erase(userId: string): Promise<{ removed: number }> {
+    validateId('userId', userId, 128);
+    for (const [id, entry] of this.inflight) if (entry.candidate.userId === userId && entry.state === 'retry') this.inflight.delete(id);
+    const removed = await this.store.erase(userId);
+    this.cache.invalidate(userId);
+    return { removed };
+  }
+
+  async deadLetters(): Promise<Candidate[]> {
+    return this.store.deadLetters();
+  }
+
+  /** Puts dead letters back in the journal and queues them; resolves with how many. */
+  async redrive(ids?: string[]): Promise<{ redriven: number }> {
+    const rows = await this.store.redrive(ids);
+    await this.poll();
+    return { redriven: rows.length };
+  }
+
+  /** Looks up the decision recorded for a candidate id. */
+  async decision(candidateId: string): Promise<Decision | undefined> {
+    const [e] = await this.store.eventsForCandidates([candidateId]);
+    return e ? eventToDecision(e) : undefined;
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  /** Resolves when every accepted candidate has been decided (true), or at the timeout (false). */
+  async drain(timeoutMs = Infinity): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.intake.flush();
+      await Promise.race([this.lanes.onIdle(), sleep(Math.max(0, Math.min(1000, deadline - Date.now())))]);
+      if (this.inflight.size === 0 && this.intake.size === 0 && this.lanes.depth === 0) {
+        if ((await this.store.journalDepth()) === 0) return true;
+      }
+      if (Date.now() >= deadline) return false;
+      await this.poll();
+      if (this.lanes.depth === 0) await sleep(20);
+    }
+  }
+
+  /** Idempotent. Makes buffered candidates durable, lets in-flight batches finish, leaves the rest in the journal. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    await this.intake.flush();
+    this.intake.stop();
+    this.lanes.pause();
+    await this.lanes.onRunningDone();
+    for (const entry of this.inflight.values()) {
+      entry.resolveDecided({ candidateId: entry.candidate.id, userId: entry.candidate.userId, action: 'deferred', reasons: ['engine-closed'] });
+    }
+    this.inflight.clear();
+    this.lanes.clear();
+    await this.flags.close();
+    await this.store.close();
+  }
+
+  status(): EngineStatus {
+    let retrying = 0;
+    for (const e of this.inflight.values()) if (e.state === 'retry') retrying++;
+    return {
+      closed: this.closing !== null,
+      journal: { buffered: this.intake.size, inflight: this.inflight.size, limit: this.options.journalLimit, retrying },
+      lanes: { queued: this.lanes.queued, running: this.lanes.running, users: this.lanes.users, candidates: this.lanes.depth },
+      cache: { users: this.cache.size, hitRate: this.cache.hitRate, hits: this.cache.hits, misses: this.cache.misses },
+      flags: { mode: this.flags.mode, synchronized: this.flags.synchronized },
+    };
+  }
+}
+
+function settled(c: Candidate, status: Submission['status'], d: Decision): Submission {
+  return { id: c.id, status, accepted: Promise.resolve(), decided: Promise.resolve(d) };
+}
+
+/** Creates an engine on the embedded defaults, or on the options given. */
+export function createEngine(options?: EngineOptions): Promise<Engine> {
+  return Engine.create(options);
+}

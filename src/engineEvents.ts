@@ -1,0 +1,25 @@
+// Typed events the engine emits; adapters (metrics, logs) subscribe. A throwing listener never breaks the engine.
+import { EventEmitter } from 'node:events';
+import type { Candidate, Decision } from './types.js';
+
+export interface EngineEventMap {
+  /** A candidate was accepted (durable) or refused at submit. */
+  submitted: [{ candidate: Candidate; status: 'accepted' | 'disabled' | 'overloaded' }];
+  decided: [{ candidate: Candidate; decision: Decision; latencyMs: number }];
+  batch: [{ userId: string; size: number; durationMs: number; mode: string; counts: Record<string, number> }];
+  retry: [{ candidate: Candidate; attempt: number; delayMs: number; error: string }];
+  'dead-letter': [{ candidate: Candidate; error: string }];
+  fallback: [{ userId: string; size: number; fallback: 'store-exact' | 'defer' }];
+  breaker: [{ scope: 'user' | 'provider'; name: string; state: 'open' | 'halfOpen' | 'closed' }];
+  error: [{ stage: string; error: Error }];
+}
+
+export class EngineEvents extends EventEmitter<EngineEventMap> {
+  /** Emits, swallowing listener errors so one bad subscriber cannot stop processing. */
+  safeEmit<K extends keyof EngineEventMap>(name: K, ...args: EngineEventMap[K]): void {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (this.emit as any)(name, ...args);
+    } catch { /* a listener threw; the engine goes on */ }
+  }
+}

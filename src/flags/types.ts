@@ -1,0 +1,78 @@
+// The flags seam: one evaluator (unleash-client) behind a small interface the engine calls on the chat path.
+
+/** The seed's flags, by their Unleash names. */
+export const FLAG_NAMES = {
+  enabled: 'memory.enabled',
+  realtimeDedup: 'memory.realtime-dedup',
+  enhancedPrompts: 'memory.enhanced-prompts',
+  batchProcessing: 'memory.batch-processing',
+  circuitBreakers: 'memory.circuit-breakers',
+} as const;
+
+export type FlagName = (typeof FLAG_NAMES)[keyof typeof FLAG_NAMES];
+
+/**
+ * What a flag answers when the definitions do not name it and the caller gave no fallback.
+ * The seed's flags default to on, like the shipped config/flags.json: deleting one from the file
+ * or from Unleash must not silently switch memory off for everyone. Any other name answers false.
+ */
+export const FLAG_DEFAULTS: ReadonlyMap<string, boolean> = new Map<string, boolean>(
+  Object.values(FLAG_NAMES).map((name) => [name, true]),
+);
+
+/** Events every Flags emits. A listener that throws is ignored. */
+export interface FlagsEventMap {
+  /** The definitions were replaced: file reload, `set`, or a server fetch that brought changes. */
+  changed: [];
+  /** Something evaluation survives: an unreadable flags file, a failed fetch. */
+  warn: [error: Error];
+}
+
+export interface FlagContext {
+  userId?: string;
+  sessionId?: string;
+  remoteAddress?: string;
+  environment?: string;
+  appName?: string;
+  currentTime?: Date | string;
+  properties?: Record<string, string | undefined>;
+  [key: string]: unknown;
+}
+
+export interface FlagSummary {
+  name: string;
+  enabled: boolean;
+  strategies: unknown[];
+  /** The flexibleRollout percentage, when the flag has one. */
+  rollout?: number;
+}
+
+export interface Flags {
+  readonly mode: 'embedded' | 'unleash';
+  /** The flags file (embedded) or the Unleash URL (server), for logs and `GET /api/memory/flags`. */
+  readonly source: string;
+  /** True once the definitions were loaded (file read, or first server fetch / bootstrap). */
+  readonly synchronized: boolean;
+  /**
+   * Never throws. A flag missing from the definitions (or any evaluation error) answers
+   * `fallback ?? FLAG_DEFAULTS.get(name) ?? false`. Server mode answers the same until the
+   * first definitions (bootstrap or fetch) arrive.
+   */
+  isEnabled(name: string, context?: FlagContext, fallback?: boolean): boolean;
+  list(): FlagSummary[];
+  /**
+   * Embedded mode: rewrite the flags file atomically and answer the effective flag (environment
+   * overrides still win). Server mode rejects with FLAGS_READ_ONLY.
+   */
+  set(name: string, change: FlagChange): Promise<FlagSummary>;
+  /** Stops watchers, timers and the Unleash client. Idempotent. */
+  close(): Promise<void>;
+  on<E extends keyof FlagsEventMap>(event: E, listener: (...args: FlagsEventMap[E]) => void): this;
+  off<E extends keyof FlagsEventMap>(event: E, listener: (...args: FlagsEventMap[E]) => void): this;
+}
+
+export interface FlagChange {
+  enabled?: boolean;
+  /** Percentage of users, an integer 0..100: sets (or creates) the flag's flexibleRollout strategy. */
+  rollout?: number;
+}

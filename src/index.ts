@@ -1,0 +1,15 @@
+// The public API: explicit named exports only.
+export { createEngine, Engine } from './engine.js';
+export type { EngineStatus } from './engine.js';
+export { MemdedupError, ERROR_CODES, isMemdedupError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export { createFlags } from './flags/index.js';
+export { FLAG_NAMES } from './flags/types.js';
+export type { Flags, FlagContext, FlagSummary } from './flags/types.js';
+export { DEFAULT_OPTIONS, resolveOptions } from './options.js';
+export type { EngineOptions, ResolvedOptions, StoreOptions, FlagsOptions, EmbedderOptions, JudgeOptions } from './options.js';
+export type { Store } from './store/types.js';
+export type {
+  Candidate, CandidateInput, Decision, DecisionAction, DedupAction, MemdedupEvent, Memory, MemoryStatus, Method, Priority,
+  Submission, SubmissionStatus,
+} from './types.js';

@@ -1,0 +1,135 @@
+// Options in, resolved options out (piscina's Options / FilledOptions). Never write into the caller's object.
+import { invalidInput } from './errors.js';
+
+export type StoreOptions =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; connectionString: string; schema?: string; pool?: { max?: number } };
+
+export type FlagsOptions =
+  | { kind: 'embedded'; file: string; watch?: boolean }
+  | { kind: 'unleash'; url: string; token: string; appName?: string; refreshIntervalMs?: number; bootstrapFile?: string; timeoutMs?: number };
+
+export type EmbedderOptions =
+  | { kind: 'lexical' }
+  | { kind: 'openai'; baseURL: string; model: string; apiKey?: string; timeoutMs?: number };
+
+export type JudgeOptions = { kind: 'openai'; baseURL: string; model: string; apiKey?: string; timeoutMs?: number };
+
+export interface EngineOptions {
+  /** @default { kind: 'sqlite', path: './data/memdedup.db' } */
+  store?: StoreOptions;
+  /** @default { kind: 'embedded', file: './config/flags.json' } */
+  flags?: FlagsOptions;
+  /** @default { kind: 'lexical' } */
+  embedder?: EmbedderOptions;
+  /** Optional LLM consulted for grey-band pairs only. */
+  judge?: JudgeOptions;
+  /** Lanes processed at once. @default 15 (the seed's figure) */
+  concurrency?: number;
+  /** Candidates of one user decided in one batch. @default 100 */
+  batchSize?: number;
+  /** Accepted-but-undecided candidates held at most; past it `submit()` answers `overloaded`. @default 100000 */
+  journalLimit?: number;
+  /** Rows per group-commit transaction at most. @default 500 */
+  groupCommitRows?: number;
+  /** Memories retrieved per candidate. @default 8 */
+  topK?: number;
+  /** Users whose index is kept in memory. @default 2000 */
+  indexCacheUsers?: number;
+  breakers?: {
+    user?: { failures?: number; resetTimeoutMs?: number; maxLive?: number };
+    provider?: { failures?: number; resetTimeoutMs?: number };
+  };
+  fallback?: 'store-exact' | 'defer';
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Log level for pino. @default 'info' */
+  logLevel?: string;
+}
+
+export interface ResolvedOptions {
+  store: StoreOptions;
+  flags: FlagsOptions;
+  embedder: EmbedderOptions;
+  judge: JudgeOptions | undefined;
+  concurrency: number;
+  batchSize: number;
+  journalLimit: number;
+  groupCommitRows: number;
+  topK: number;
+  indexCacheUsers: number;
+  breakers: {
+    user: { failures: number; resetTimeoutMs: number; maxLive: number };
+    provider: { failures: number; resetTimeoutMs: number };
+  };
+  fallback: 'store-exact' | 'defer';
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  logLevel: string;
+}
+
+const DEFAULTS: ResolvedOptions = {
+  store: { kind: 'sqlite', path: './data/memdedup.db' },
+  flags: { kind: 'embedded', file: './config/flags.json' },
+  embedder: { kind: 'lexical' },
+  judge: undefined,
+  concurrency: 15,
+  batchSize: 100,
+  journalLimit: 100_000,
+  groupCommitRows: 500,
+  topK: 8,
+  indexCacheUsers: 2000,
+  breakers: {
+    user: { failures: 5, resetTimeoutMs: 60_000, maxLive: 10_000 },
+    provider: { failures: 5, resetTimeoutMs: 60_000 },
+  },
+  fallback: 'store-exact',
+  retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 30_000 },
+  logLevel: 'info',
+};
+export const DEFAULT_OPTIONS: Readonly<ResolvedOptions> = Object.freeze(DEFAULTS);
+
+function positiveInt(name: string, v: unknown, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw invalidInput(`options.${name}`, 'must be a positive integer');
+  return v;
+}
+
+export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
+  const d = DEFAULT_OPTIONS;
+  if (o === null || typeof o !== 'object') throw invalidInput('options', 'must be an object');
+  if (o.fallback !== undefined && o.fallback !== 'store-exact' && o.fallback !== 'defer') {
+    throw invalidInput('options.fallback', "must be 'store-exact' or 'defer'");
+  }
+  const bu = o.breakers?.user ?? {};
+  const bp = o.breakers?.provider ?? {};
+  const r = o.retry ?? {};
+  return {
+    store: o.store ? { ...o.store } : { ...d.store },
+    flags: o.flags ? { ...o.flags } : { ...d.flags },
+    embedder: o.embedder ? { ...o.embedder } : { ...d.embedder },
+    judge: o.judge ? { ...o.judge } : undefined,
+    concurrency: positiveInt('concurrency', o.concurrency, d.concurrency),
+    batchSize: positiveInt('batchSize', o.batchSize, d.batchSize),
+    journalLimit: positiveInt('journalLimit', o.journalLimit, d.journalLimit),
+    groupCommitRows: positiveInt('groupCommitRows', o.groupCommitRows, d.groupCommitRows),
+    topK: positiveInt('topK', o.topK, d.topK),
+    indexCacheUsers: positiveInt('indexCacheUsers', o.indexCacheUsers, d.indexCacheUsers),
+    breakers: {
+      user: {
+        failures: positiveInt('breakers.user.failures', bu.failures, d.breakers.user.failures),
+        resetTimeoutMs: positiveInt('breakers.user.resetTimeoutMs', bu.resetTimeoutMs, d.breakers.user.resetTimeoutMs),
+        maxLive: positiveInt('breakers.user.maxLive', bu.maxLive, d.breakers.user.maxLive),
+      },
+      provider: {
+        failures: positiveInt('breakers.provider.failures', bp.failures, d.breakers.provider.failures),
+        resetTimeoutMs: positiveInt('breakers.provider.resetTimeoutMs', bp.resetTimeoutMs, d.breakers.provider.resetTimeoutMs),
+      },
+    },
+    fallback: o.fallback ?? d.fallback,
+    retry: {
+      maxAttempts: positiveInt('retry.maxAttempts', r.maxAttempts, d.retry.maxAttempts),
+      baseDelayMs: positiveInt('retry.baseDelayMs', r.baseDelayMs, d.retry.baseDelayMs),
+      maxDelayMs: positiveInt('retry.maxDelayMs', r.maxDelayMs, d.retry.maxDelayMs),
+    },
+    logLevel: o.logLevel ?? d.logLevel,
+  };
+}

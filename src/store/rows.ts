@@ -1,0 +1,47 @@
+// Row <-> glossary mapping shared by every SQL store (column names are the same in each).
+import type { Candidate, MemdedupEvent, Memory, Priority } from '../types.js';
+
+type Row = Record<string, unknown>;
+const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+export function rowToMemory(r: Row): Memory {
+  return {
+    id: String(r.id), userId: String(r.user_id), text: String(r.text), status: r.status as Memory['status'],
+    version: num(r.version), seenCount: num(r.seen_count), needsRecheck: Boolean(num(r.needs_recheck)),
+    sources: JSON.parse(String(r.sources ?? '[]')) as string[], createdAt: num(r.created_at), updatedAt: num(r.updated_at),
+  };
+}
+
+export function memoryParams(m: Memory): unknown[] {
+  return [m.id, m.userId, m.text, m.status, m.version, m.seenCount, m.needsRecheck ? 1 : 0,
+    JSON.stringify(m.sources), m.createdAt, m.updatedAt];
+}
+export const MEMORY_COLUMNS = 'id, user_id, text, status, version, seen_count, needs_recheck, sources, created_at, updated_at';
+
+export function rowToEvent(r: Row): MemdedupEvent {
+  return {
+    id: String(r.id), userId: String(r.user_id), candidateId: strOrNull(r.candidate_id), action: r.action as MemdedupEvent['action'],
+    memoryId: strOrNull(r.memory_id), comparedMemoryId: strOrNull(r.compared_memory_id), comparedText: strOrNull(r.compared_text),
+    candidateText: strOrNull(r.candidate_text), previousText: strOrNull(r.previous_text),
+    method: (r.method ?? null) as MemdedupEvent['method'], score: r.score === null || r.score === undefined ? null : num(r.score),
+    reasons: JSON.parse(String(r.reasons ?? '[]')) as string[], undoes: strOrNull(r.undoes), undoneBy: strOrNull(r.undone_by),
+    at: num(r.at),
+  };
+}
+
+export function eventParams(e: MemdedupEvent): unknown[] {
+  return [e.id, e.userId, e.candidateId, e.action, e.memoryId, e.comparedMemoryId, e.comparedText, e.candidateText,
+    e.previousText, e.method, e.score, JSON.stringify(e.reasons), e.undoes, e.undoneBy, e.at];
+}
+export const EVENT_COLUMNS = 'id, user_id, candidate_id, action, memory_id, compared_memory_id, compared_text, candidate_text, previous_text, method, score, reasons, undoes, undone_by, at';
+
+export function rowToCandidate(r: Row): Candidate {
+  const c: Candidate = {
+    id: String(r.id), userId: String(r.user_id), text: String(r.text), priority: r.priority as Priority,
+    acceptedAt: num(r.accepted_at), attempts: num(r.attempts),
+  };
+  if (r.source !== null && r.source !== undefined) c.source = String(r.source);
+  if (r.last_error !== null && r.last_error !== undefined) c.lastError = String(r.last_error);
+  return c;
+}

@@ -1,0 +1,212 @@
+// SQLite store (better-sqlite3, WAL). Synchronous underneath; the async surface matches the Store seam.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Candidate, MemdedupEvent, Memory } from '../types.js';
+import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
+import { EVENT_COLUMNS, MEMORY_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory } from './rows.js';
+import { SQLITE_MIGRATIONS } from './sqliteSchema.js';
+import type { BatchCommit, JournalFailure, Page, PageQuery, Store, UserSnapshot } from './types.js';
+
+type Row = Record<string, unknown>;
+const qs = (n: number) => Array.from({ length: n }, () => '?').join(',');
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly st: ReturnType<SqliteStore['prepare']>;
+  private closed = false;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode survives a process crash (SIGKILL); only an OS crash may lose the last commits.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    // One process owns a SQLite file: leases left by a previous (crashed) process mean nothing now.
+    this.db.prepare('UPDATE journal SET lease_owner = NULL, lease_until = 0 WHERE lease_until > 0').run();
+    this.st = this.prepare();
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(SQLITE_MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      }).immediate();
+    }
+  }
+
+  private prepare() {
+    const d = this.db;
+    return {
+      insertJournal: d.prepare(`INSERT OR IGNORE INTO journal (id, user_id, text, priority, source, accepted_at, attempts, lease_owner, lease_until) VALUES (?,?,?,?,?,?,?,?,?)`),
+      claim: d.prepare(`SELECT * FROM journal WHERE dead = 0 AND not_before <= ? AND lease_until <= ? ORDER BY seq LIMIT ?`),
+      lease: d.prepare(`UPDATE journal SET lease_owner = ?, lease_until = ? WHERE id = ?`),
+      fail: d.prepare(`UPDATE journal SET attempts = ?, last_error = ?, not_before = ?, dead = ?, lease_until = 0 WHERE id = ?`),
+      dead: d.prepare(`SELECT * FROM journal WHERE dead = 1 ORDER BY seq LIMIT ?`),
+      depth: d.prepare(`SELECT count(*) AS n FROM journal WHERE dead = 0`),
+      deleteJournal: d.prepare(`DELETE FROM journal WHERE id = ?`),
+      version: d.prepare(`SELECT version FROM users WHERE user_id = ?`),
+      bumpVersion: d.prepare(`UPDATE users SET version = version + 1 WHERE user_id = ? AND version = ?`),
+      insertUser: d.prepare(`INSERT OR IGNORE INTO users (user_id, version) VALUES (?, 0)`),
+      activeMemories: d.prepare(`SELECT * FROM memories WHERE user_id = ? AND status = 'active' ORDER BY seq`),
+      upsertMemory: d.prepare(`INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)
+        ON CONFLICT(id) DO UPDATE SET text = excluded.text, status = excluded.status, version = excluded.version,
+        seen_count = excluded.seen_count, needs_recheck = excluded.needs_recheck, sources = excluded.sources, updated_at = excluded.updated_at`),
+      insertEvent: d.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
+      undone: d.prepare(`UPDATE events SET undone_by = ? WHERE id = ?`),
+      memory: d.prepare(`SELECT * FROM memories WHERE id = ?`),
+      event: d.prepare(`SELECT * FROM events WHERE id = ?`),
+      getMeta: d.prepare(`SELECT value FROM meta WHERE key = ?`),
+      setMeta: d.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+    };
+  }
+
+  async init(): Promise<void> { /* migrated in the constructor */ }
+
+  async appendJournal(rows: Candidate[], lease: { owner: string; until: number }): Promise<void> {
+    const ins = this.st.insertJournal;
+    this.db.transaction(() => {
+      for (const c of rows) ins.run(c.id, c.userId, c.text, c.priority, c.source ?? null, c.acceptedAt, c.attempts, lease.owner, lease.until);
+    })();
+  }
+
+  async claimJournal(owner: string, limit: number, leaseMs: number, excludeUsers?: ReadonlySet<string>): Promise<Candidate[]> {
+    const now = Date.now();
+    return this.db.transaction(() => {
+      const rows = (this.st.claim.all(now, now, limit) as Row[]).filter((r) => !excludeUsers?.has(String(r.user_id)));
+      for (const r of rows) this.st.lease.run(owner, now + leaseMs, r.id);
+      return rows.map(rowToCandidate);
+    }).immediate();
+  }
+
+  async failJournal(rows: JournalFailure[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const f of rows) this.st.fail.run(f.attempts, f.lastError, f.notBefore, f.dead ? 1 : 0, f.id);
+    })();
+  }
+
+  async deadLetters(limit = 1000): Promise<Candidate[]> {
+    return (this.st.dead.all(limit) as Row[]).map(rowToCandidate);
+  }
+
+  async redrive(ids?: string[]): Promise<Candidate[]> {
+    return this.db.transaction(() => {
+      const rows = ids
+        ? (this.db.prepare(`SELECT * FROM journal WHERE dead = 1 AND id IN (${qs(ids.length)})`).all(...ids) as Row[])
+        : (this.db.prepare(`SELECT * FROM journal WHERE dead = 1 ORDER BY seq`).all() as Row[]);
+      for (const r of rows) this.st.fail.run(0, r.last_error, 0, 0, r.id);
+      return rows.map((r) => ({ ...rowToCandidate(r), attempts: 0 }));
+    }).immediate();
+  }
+
+  async journalDepth(): Promise<number> {
+    return Number((this.st.depth.get() as Row).n);
+  }
+
+  async loadUser(userId: string): Promise<UserSnapshot> {
+    return this.db.transaction(() => ({
+      version: Number((this.st.version.get(userId) as Row | undefined)?.version ?? 0),
+      memories: (this.st.activeMemories.all(userId) as Row[]).map(rowToMemory),
+    }))();
+  }
+
+  async userVersion(userId: string): Promise<number> {
+    return Number((this.st.version.get(userId) as Row | undefined)?.version ?? 0);
+  }
+
+  async eventsForCandidates(candidateIds: string[]): Promise<MemdedupEvent[]> {
+    const out: MemdedupEvent[] = [];
+    // SQLite caps bound parameters; 500 is far below the limit.
+    for (let i = 0; i < candidateIds.length; i += 500) {
+      const ids = candidateIds.slice(i, i + 500);
+      const rows = this.db.prepare(`SELECT * FROM events WHERE candidate_id IN (${qs(ids.length)})`).all(...ids) as Row[];
+      out.push(...rows.map(rowToEvent));
+    }
+    return out;
+  }
+
+  async commit(b: BatchCommit): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.st.insertUser.run(b.userId);
+      if (this.st.bumpVersion.run(b.userId, b.expectedVersion).changes === 0) return false;
+      for (const m of b.memories) this.st.upsertMemory.run(...memoryParams(m));
+      for (const e of b.events) this.st.insertEvent.run(...eventParams(e));
+      for (const u of b.undone ?? []) this.st.undone.run(u.undoneBy, u.eventId);
+      for (const id of b.journalIds) this.st.deleteJournal.run(id);
+      return true;
+    }).immediate();
+  }
+
+  async memories(userId: string, q: PageQuery & { status?: Memory['status'] | 'all' }): Promise<Page<Memory>> {
+    const limit = pageLimit(q.limit);
+    const after = decodeCursor(q.cursor);
+    const status = q.status ?? 'active';
+    const rows = (status === 'all'
+      ? this.db.prepare(`SELECT * FROM memories WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(userId, after, limit + 1)
+      : this.db.prepare(`SELECT * FROM memories WHERE user_id = ? AND status = ? AND seq > ? ORDER BY seq LIMIT ?`).all(userId, status, after, limit + 1)) as Row[];
+    return this.page(rows, limit, rowToMemory);
+  }
+
+  private page<T>(rows: Row[], limit: number, map: (r: Row) => T): Page<T> {
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit);
+    return more ? { items: items.map(map), cursor: encodeCursor(Number(items[items.length - 1]!.seq)) } : { items: items.map(map) };
+  }
+
+  async memory(id: string): Promise<Memory | undefined> {
+    const r = this.st.memory.get(id) as Row | undefined;
+    return r ? rowToMemory(r) : undefined;
+  }
+
+  async events(userId: string, q: PageQuery): Promise<Page<MemdedupEvent>> {
+    const limit = pageLimit(q.limit);
+    const rows = this.db.prepare(`SELECT * FROM events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
+      .all(userId, decodeCursor(q.cursor), limit + 1) as Row[];
+    return this.page(rows, limit, rowToEvent);
+  }
+
+  async event(id: string): Promise<MemdedupEvent | undefined> {
+    const r = this.st.event.get(id) as Row | undefined;
+    return r ? rowToEvent(r) : undefined;
+  }
+
+  async needsRecheck(limit: number, after?: string, userId?: string): Promise<Page<Memory>> {
+    const seq = decodeCursor(after);
+    const rows = (userId
+      ? this.db.prepare(`SELECT * FROM memories WHERE needs_recheck = 1 AND status = 'active' AND user_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(userId, seq, limit + 1)
+      : this.db.prepare(`SELECT * FROM memories WHERE needs_recheck = 1 AND status = 'active' AND seq > ? ORDER BY seq LIMIT ?`).all(seq, limit + 1)) as Row[];
+    return this.page(rows, limit, rowToMemory);
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const r = this.st.getMeta.get(key) as Row | undefined;
+    return r ? String(r.value) : undefined;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.st.setMeta.run(key, value);
+  }
+
+  async erase(userId: string): Promise<number> {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const t of ['memories', 'events', 'journal', 'users']) n += this.db.prepare(`DELETE FROM ${t} WHERE user_id = ?`).run(userId).changes;
+      return n;
+    }).immediate();
+  }
+
+  async ping(): Promise<boolean> {
+    try { this.db.prepare('SELECT 1').get(); return true; } catch { return false; }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}

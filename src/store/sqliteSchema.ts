@@ -1,0 +1,57 @@
+// Versioned migrations, applied in order; PRAGMA user_version records the last one applied.
+export const SQLITE_MIGRATIONS: string[] = [
+  `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS users (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL DEFAULT 0);
+  CREATE TABLE IF NOT EXISTS journal (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    source TEXT,
+    accepted_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    not_before INTEGER NOT NULL DEFAULT 0,
+    dead INTEGER NOT NULL DEFAULT 0,
+    lease_owner TEXT,
+    lease_until INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX IF NOT EXISTS journal_user ON journal (user_id, seq);
+  CREATE TABLE IF NOT EXISTS memories (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    seen_count INTEGER NOT NULL,
+    needs_recheck INTEGER NOT NULL DEFAULT 0,
+    sources TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS memories_user ON memories (user_id, status, seq);
+  CREATE INDEX IF NOT EXISTS memories_recheck ON memories (needs_recheck, seq) WHERE needs_recheck = 1;
+  CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    candidate_id TEXT UNIQUE,
+    action TEXT NOT NULL,
+    memory_id TEXT,
+    compared_memory_id TEXT,
+    compared_text TEXT,
+    candidate_text TEXT,
+    previous_text TEXT,
+    method TEXT,
+    score REAL,
+    reasons TEXT NOT NULL DEFAULT '[]',
+    undoes TEXT,
+    undone_by TEXT,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS events_user ON events (user_id, seq);
+  `,
+];

@@ -1,0 +1,65 @@
+// The storage seam. Small on purpose: the contract test suite (test/store) is the definition of "works".
+import type { Candidate, MemdedupEvent, Memory, MemoryStatus } from '../types.js';
+
+export interface Page<T> { items: T[]; cursor?: string }
+export interface PageQuery { limit?: number; cursor?: string }
+
+/** A journal row that failed: its new attempt count, error and the earliest time to try again. */
+export interface JournalFailure { id: string; attempts: number; lastError: string; notBefore: number; dead: boolean }
+
+/** Everything one batch of a user changes, committed in ONE transaction. */
+export interface BatchCommit {
+  userId: string;
+  /** The user version the batch was decided against; the commit fails if it moved (no lost update). */
+  expectedVersion: number;
+  /** Rows to insert or replace, by id. */
+  memories: Memory[];
+  events: MemdedupEvent[];
+  /** Events whose `undoneBy` is set by this batch (undo). */
+  undone?: { eventId: string; undoneBy: string }[];
+  /** Journal rows removed because their event commits here. */
+  journalIds: string[];
+}
+
+export interface UserSnapshot { version: number; memories: Memory[] }
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Creates or migrates the schema. */
+  init(): Promise<void>;
+  /** Group commit: appends candidates to the journal in one transaction; ids already there are ignored. */
+  appendJournal(rows: Candidate[], lease: { owner: string; until: number }): Promise<void>;
+  /**
+   * Claims pending journal rows (not dead, due) for this process, oldest first, with a lease.
+   * Single-process stores may ignore the lease.
+   */
+  claimJournal(owner: string, limit: number, leaseMs: number, excludeUsers?: ReadonlySet<string>): Promise<Candidate[]>;
+  /** Records failed attempts; `dead` rows become dead letters (kept, visible, re-drivable). */
+  failJournal(rows: JournalFailure[]): Promise<void>;
+  /** Dead letters, oldest first. */
+  deadLetters(limit?: number): Promise<Candidate[]>;
+  /** Turns dead letters (all, or the ids given) back into pending rows with attempts reset. Returns the rows. */
+  redrive(ids?: string[]): Promise<Candidate[]>;
+  /** Count of journal rows that are not dead letters. */
+  journalDepth(): Promise<number>;
+  /** The user's active memories and version. */
+  loadUser(userId: string): Promise<UserSnapshot>;
+  userVersion(userId: string): Promise<number>;
+  /** Events already recorded for these candidate ids (idempotent replay). */
+  eventsForCandidates(candidateIds: string[]): Promise<MemdedupEvent[]>;
+  /** Commits a batch; resolves false (and changes nothing) when the user version moved. */
+  commit(batch: BatchCommit): Promise<boolean>;
+  memories(userId: string, q: PageQuery & { status?: MemoryStatus | 'all' }): Promise<Page<Memory>>;
+  memory(id: string): Promise<Memory | undefined>;
+  events(userId: string, q: PageQuery): Promise<Page<MemdedupEvent>>;
+  event(id: string): Promise<MemdedupEvent | undefined>;
+  /** Memories flagged needsRecheck, after `afterId` by insertion order (the sweep's cursor). */
+  needsRecheck(limit: number, after?: string, userId?: string): Promise<Page<Memory>>;
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+  /** Right to erasure: the only hard delete. Returns rows removed. */
+  erase(userId: string): Promise<number>;
+  /** Cheap reachability probe for /readyz. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,101 @@
+// The glossary of DESIGN.md as types. Every other file uses these words.
+
+export type Priority = 'high' | 'normal' | 'low';
+export const PRIORITIES: readonly Priority[] = ['high', 'normal', 'low'];
+/** p-queue runs higher numbers first. */
+export const PRIORITY_RANK: Record<Priority, number> = { high: 2, normal: 1, low: 0 };
+
+/** What the chat server hands to `submit()`. */
+export interface CandidateInput {
+  userId: string;
+  text: string;
+  id?: string;
+  priority?: Priority;
+  source?: string;
+}
+
+/** A proposed memory once validated: `id` is the idempotency key. */
+export interface Candidate {
+  id: string;
+  userId: string;
+  text: string;
+  priority: Priority;
+  source?: string;
+  /** Epoch ms when the engine accepted it. */
+  acceptedAt: number;
+  /** Processing attempts so far (retries, dead letters). */
+  attempts: number;
+  lastError?: string;
+}
+
+export type MemoryStatus = 'active' | 'superseded' | 'forgotten';
+
+export interface Memory {
+  id: string;
+  userId: string;
+  text: string;
+  status: MemoryStatus;
+  version: number;
+  seenCount: number;
+  needsRecheck: boolean;
+  sources: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Final outcomes the cascade can reach. */
+export type DedupAction = 'added' | 'duplicate' | 'updated' | 'superseded';
+/** Every outcome a candidate can get. */
+export type DecisionAction = DedupAction | 'fallback' | 'deferred' | 'dead-letter' | 'disabled';
+/** Event actions: decisions, plus operator actions on memories. */
+export type EventAction = DedupAction | 'fallback' | 'undo' | 'forget';
+
+export type Method = 'exact' | 'lexical' | 'semantic' | 'judge' | 'replay' | 'none';
+
+export interface Decision {
+  candidateId: string;
+  userId: string;
+  action: DecisionAction;
+  memoryId?: string;
+  eventId?: string;
+  method?: Method;
+  score?: number;
+  reasons?: string[];
+  /** The text of the memory the candidate was compared with, if any. */
+  comparedText?: string;
+  error?: string;
+}
+
+/** The durable record of a decision or an operator action: enough to explain and to undo it. */
+export interface MemdedupEvent {
+  id: string;
+  userId: string;
+  candidateId: string | null;
+  action: EventAction;
+  /** The memory the event is about (added, reinforced, refined, superseding, forgotten). */
+  memoryId: string | null;
+  /** The memory compared with (for duplicate/updated/superseded: the existing one). */
+  comparedMemoryId: string | null;
+  comparedText: string | null;
+  candidateText: string | null;
+  /** For `updated`: the memory's text before the update, so undo can restore it. */
+  previousText: string | null;
+  method: Method | null;
+  score: number | null;
+  reasons: string[];
+  /** For `undo` events: the event undone. */
+  undoes: string | null;
+  undoneBy: string | null;
+  at: number;
+}
+
+export type SubmissionStatus = 'accepted' | 'disabled' | 'overloaded';
+
+export interface Submission {
+  id: string;
+  status: SubmissionStatus;
+  /** Resolves once the candidate is durable (in the journal). Never rejects. */
+  accepted: Promise<void>;
+  /** Resolves with the decision. Never rejects. */
+  decided: Promise<Decision>;
+}
