@@ -14,6 +14,7 @@ import { GroupCommit } from './intake/groupCommit.js';
 import { validateCandidate, validateId } from './intake/validate.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 import { Lanes } from './queue/lanes.js';
+import { Observability } from './metrics/index.js';
 import { BatchRunner } from './resilience/batchRunner.js';
 import { openStore } from './store/index.js';
 import type { BatchCommit, Page, Store } from './store/types.js';
@@ -56,6 +57,11 @@ export class Engine {
   private pollTimer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
+  /** Metrics, alert state and logs; `registry`, `logger` and `alerts` are its parts. */
+  readonly observability: Observability;
+  get registry(): Observability['registry'] { return this.observability.registry; }
+  get logger(): Observability['logger'] { return this.observability.logger; }
+  get alerts(): Observability['alerts'] { return this.observability.alerts; }
 
   private constructor(options: ResolvedOptions, readonly store: Store, readonly flags: Flags, readonly deduper: Deduper) {
     this.options = options;
@@ -76,6 +82,7 @@ export class Engine {
       batchSize: (userId) => (this.flags.isEnabled(FLAG_NAMES.batchProcessing, { userId }, true) ? options.batchSize : 1),
       run: (userId, batch) => this.runner.run(userId, batch),
     });
+    this.observability = new Observability(this, options);
   }
 
   static async create(options?: EngineOptions): Promise<Engine> {
@@ -90,6 +97,7 @@ export class Engine {
     }
     const engine = new Engine(o, store, flags, new Cascade({ topK: o.topK }));
     engine.startPolling();
+    engine.observability.start();
     return engine;
   }
 
@@ -305,6 +313,7 @@ export class Engine {
 
   private async shutdown(): Promise<void> {
     if (this.pollTimer) clearInterval(this.pollTimer);
+    this.observability.close();
     await this.intake.flush();
     this.intake.stop();
     this.lanes.pause();

@@ -12,6 +12,8 @@ export interface EngineEventMap {
   fallback: [{ userId: string; size: number; fallback: 'store-exact' | 'defer' }];
   breaker: [{ scope: 'user' | 'provider'; name: string; state: 'open' | 'halfOpen' | 'closed' }];
   error: [{ stage: string; error: Error }];
+  /** One call to an embedder or judge provider (counted by memdedup_provider_calls_total). */
+  provider: [{ provider: 'embedder' | 'judge'; durationMs: number; ok: boolean }];
 }
 
 export class EngineEvents extends EventEmitter<EngineEventMap> {

@@ -1,4 +1,7 @@
 // Options in, resolved options out (piscina's Options / FilledOptions). Never write into the caller's object.
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { resolveAlerts, type AlertsOptions, type ResolvedAlerts } from './alerts/definitions.js';
 import { invalidInput } from './errors.js';
 
 export type StoreOptions =
@@ -44,6 +47,12 @@ export interface EngineOptions {
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Log level for pino. @default 'info' */
   logLevel?: string;
+  /** A pino logger to log through (a child is made); otherwise one is made at `logLevel` on stdout. */
+  logger?: Logger;
+  /** The prom-client Registry the engine's metrics go on. @default a new Registry per engine */
+  registry?: Registry;
+  /** Alert thresholds, evaluated in process and rendered as Prometheus rules. @default the seed's */
+  alerts?: AlertsOptions;
 }
 
 export interface ResolvedOptions {
@@ -64,6 +73,9 @@ export interface ResolvedOptions {
   fallback: 'store-exact' | 'defer';
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   logLevel: string;
+  logger: Logger | undefined;
+  registry: Registry | undefined;
+  alerts: ResolvedAlerts;
 }
 
 const DEFAULTS: ResolvedOptions = {
@@ -84,6 +96,9 @@ const DEFAULTS: ResolvedOptions = {
   fallback: 'store-exact',
   retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 30_000 },
   logLevel: 'info',
+  logger: undefined,
+  registry: undefined,
+  alerts: resolveAlerts(),
 };
 export const DEFAULT_OPTIONS: Readonly<ResolvedOptions> = Object.freeze(DEFAULTS);
 
@@ -131,5 +146,8 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
       maxDelayMs: positiveInt('retry.maxDelayMs', r.maxDelayMs, d.retry.maxDelayMs),
     },
     logLevel: o.logLevel ?? d.logLevel,
+    logger: o.logger,
+    registry: o.registry,
+    alerts: resolveAlerts(o.alerts),
   };
 }

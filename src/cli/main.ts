@@ -1,16 +1,19 @@
 // `memdedup <command>`: one file per command; this one only dispatches.
+import { rules } from './rules.js';
 import { serve } from './serve.js';
 
 const USAGE = `usage: memdedup <command> [options]
 
 commands:
   serve     run the HTTP API on the embedded defaults (HOST, PORT, MEMDEDUP_DB, MEMDEDUP_FLAGS_FILE)
+  rules     print the Prometheus alerting rules (--alerts <file.json> for other thresholds)
 `;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'serve': await serve(); return -1;
+    case 'rules': return rules(rest);
     case undefined: case '-h': case '--help': case 'help':
       process.stdout.write(USAGE); return 0;
     default:
