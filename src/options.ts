@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { resolveAlerts, type AlertsOptions, type ResolvedAlerts } from './alerts/definitions.js';
 import { invalidInput } from './errors.js';
+import { checkLogLevel } from './log/logger.js';
 
 export type StoreOptions =
   | { kind: 'sqlite'; path: string }
@@ -117,6 +118,7 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
   const bu = o.breakers?.user ?? {};
   const bp = o.breakers?.provider ?? {};
   const r = o.retry ?? {};
+  if (o.logLevel !== undefined) checkLogLevel(o.logLevel);
   return {
     store: o.store ? { ...o.store } : { ...d.store },
     flags: o.flags ? { ...o.flags } : { ...d.flags },

@@ -6,8 +6,12 @@ export type { Logger };
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+export function checkLogLevel(level: unknown): void {
+  if (typeof level !== 'string' || !LEVELS.includes(level)) throw invalidInput('options.logLevel', `must be one of ${LEVELS.join(', ')}`);
+}
+
 export function createLogger(level: string, given?: Logger): Logger {
   if (given) return given.child({ component: 'memdedup' });
-  if (!LEVELS.includes(level)) throw invalidInput('options.logLevel', `must be one of ${LEVELS.join(', ')}`);
+  checkLogLevel(level);
   return pino({ name: 'memdedup', level });
 }

@@ -91,27 +91,27 @@ export class MetricsAdapter {
 
   private subscribe(): void {
     const f = this.f;
-    this.on('submitted', ({ candidate, status }) => { f.candidates.inc({ outcome: status, priority: candidate.priority }); });
+    this.on('submitted', ({ candidate, status }) => { f.candidates.labels(status, candidate.priority).inc(); });
     this.on('decided', ({ candidate, decision, latencyMs }) => {
-      f.decisions.inc({ action: decision.action, method: decision.method ?? 'none' });
-      f.decisionLatency.observe({ priority: candidate.priority }, latencyMs / 1000);
+      f.decisions.labels(decision.action, decision.method ?? 'none').inc();
+      f.decisionLatency.labels(candidate.priority).observe(latencyMs / 1000);
     });
     this.on('batch', ({ size, durationMs, mode }) => {
       this.batchesSinceAsked++;
-      f.batchDuration.observe({ mode }, durationMs / 1000);
-      f.batchSize.observe({ mode }, size);
+      f.batchDuration.labels(mode).observe(durationMs / 1000);
+      f.batchSize.labels(mode).observe(size);
     });
     // Each failed attempt is an error of the batch stage, whether it is retried or dead-lettered.
-    this.on('retry', () => { f.retries.inc(); f.errors.inc({ stage: 'batch' }); });
-    this.on('dead-letter', () => { f.deadLetters.inc(); f.errors.inc({ stage: 'batch' }); });
-    this.on('fallback', ({ size, fallback }) => { f.fallbacks.inc({ fallback }, size); });
-    this.on('error', ({ stage }) => { f.errors.inc({ stage }); });
+    this.on('retry', () => { f.retries.inc(); f.errors.labels('batch').inc(); });
+    this.on('dead-letter', () => { f.deadLetters.inc(); f.errors.labels('batch').inc(); });
+    this.on('fallback', ({ size, fallback }) => { f.fallbacks.labels(fallback).inc(size); });
+    this.on('error', ({ stage }) => { f.errors.labels(stage).inc(); });
     this.on('provider', ({ provider, durationMs, ok }) => {
-      f.providerCalls.inc({ provider, outcome: ok ? 'ok' : 'error' });
-      f.providerDuration.observe({ provider }, durationMs / 1000);
+      f.providerCalls.labels(provider, ok ? 'ok' : 'error').inc();
+      f.providerDuration.labels(provider).observe(durationMs / 1000);
     });
     this.on('breaker', ({ scope, name, state }) => {
-      f.breakerTransitions.inc({ scope, to: state });
+      f.breakerTransitions.labels(scope, state).inc();
       const key = `${scope}\0${name}`;
       if (state === 'closed') this.openBreakers.delete(key);
       else this.openBreakers.set(key, { scope, state });

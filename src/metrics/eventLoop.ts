@@ -7,7 +7,7 @@
 // have waited behind something. Intervals in which the engine did nothing are dropped, so the
 // host's own idle or busy periods without memory work do not count against the engine.
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { Histogram } from 'prom-client';
+import type { BoundHistogram } from './bound.js';
 
 const RESOLUTION_MS = 10;
 const SAMPLE_MS = 1000;
@@ -17,7 +17,7 @@ export class EventLoopSampler {
   private timer: NodeJS.Timeout | null = null;
 
   /** `busy()` answers whether the engine worked since it was last asked. */
-  constructor(private readonly histogram: Histogram, private readonly busy: () => boolean, private readonly sampleMs = SAMPLE_MS) {
+  constructor(private readonly histogram: BoundHistogram, private readonly busy: () => boolean, private readonly sampleMs = SAMPLE_MS) {
     this.h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   }
 

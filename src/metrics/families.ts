@@ -1,7 +1,8 @@
 // The memdedup_* metric families, all on one injected Registry (never prom-client's global one).
 // Naming follows Prometheus: base units (seconds), `_total` on counters, label values from small
 // code-defined sets only (never a userId: a user's series would multiply without bound).
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { BoundCounter, BoundHistogram } from './bound.js';
 import { PRIORITIES } from '../types.js';
 
 /** Seconds; batches of the lexical cascade take milliseconds, provider calls up to seconds. */
@@ -22,29 +23,29 @@ export const ERROR_STAGES = ['batch', 'group-commit', 'journal-claim', 'journal-
 export function createFamilies(registry: Registry) {
   const r = [registry];
   return {
-    candidates: new Counter({ name: 'memdedup_candidates_total', help: 'Candidates submitted, by submit outcome and priority.',
+    candidates: new BoundCounter({ name: 'memdedup_candidates_total', help: 'Candidates submitted, by submit outcome and priority.',
       labelNames: ['outcome', 'priority'] as const, registers: r }),
-    decisions: new Counter({ name: 'memdedup_decisions_total', help: 'Decisions reached, by action and by the cascade stage that decided.',
+    decisions: new BoundCounter({ name: 'memdedup_decisions_total', help: 'Decisions reached, by action and by the cascade stage that decided.',
       labelNames: ['action', 'method'] as const, registers: r }),
-    decisionLatency: new Histogram({ name: 'memdedup_decision_latency_seconds', help: 'Time from acceptance (durable in the journal) to decision.',
+    decisionLatency: new BoundHistogram({ name: 'memdedup_decision_latency_seconds', help: 'Time from acceptance (durable in the journal) to decision.',
       labelNames: ['priority'] as const, buckets: LATENCY_BUCKETS, registers: r }),
-    batchDuration: new Histogram({ name: 'memdedup_batch_duration_seconds', help: 'Time to decide one lane batch, by mode.',
+    batchDuration: new BoundHistogram({ name: 'memdedup_batch_duration_seconds', help: 'Time to decide one lane batch, by mode.',
       labelNames: ['mode'] as const, buckets: DURATION_BUCKETS, registers: r }),
-    batchSize: new Histogram({ name: 'memdedup_batch_size', help: 'Candidates per decided lane batch, by mode.',
+    batchSize: new BoundHistogram({ name: 'memdedup_batch_size', help: 'Candidates per decided lane batch, by mode.',
       labelNames: ['mode'] as const, buckets: SIZE_BUCKETS, registers: r }),
-    retries: new Counter({ name: 'memdedup_retries_total', help: 'Candidates put back in the journal for another attempt.', registers: r }),
-    deadLetters: new Counter({ name: 'memdedup_dead_letters_total', help: 'Candidates that exhausted their attempts.', registers: r }),
-    fallbacks: new Counter({ name: 'memdedup_fallbacks_total', help: 'Candidates decided by a fallback instead of the cascade, by fallback.',
+    retries: new BoundCounter({ name: 'memdedup_retries_total', help: 'Candidates put back in the journal for another attempt.', registers: r }),
+    deadLetters: new BoundCounter({ name: 'memdedup_dead_letters_total', help: 'Candidates that exhausted their attempts.', registers: r }),
+    fallbacks: new BoundCounter({ name: 'memdedup_fallbacks_total', help: 'Candidates decided by a fallback instead of the cascade, by fallback.',
       labelNames: ['fallback'] as const, registers: r }),
-    errors: new Counter({ name: 'memdedup_errors_total', help: 'Failures, by the stage where they happened (each failed batch attempt counts per candidate).',
+    errors: new BoundCounter({ name: 'memdedup_errors_total', help: 'Failures, by the stage where they happened (each failed batch attempt counts per candidate).',
       labelNames: ['stage'] as const, registers: r }),
-    breakerTransitions: new Counter({ name: 'memdedup_breaker_transitions_total', help: 'Circuit breaker state changes, by scope and new state.',
+    breakerTransitions: new BoundCounter({ name: 'memdedup_breaker_transitions_total', help: 'Circuit breaker state changes, by scope and new state.',
       labelNames: ['scope', 'to'] as const, registers: r }),
     breakers: new Gauge({ name: 'memdedup_breakers', help: 'Circuit breakers not closed, by scope and state.',
       labelNames: ['scope', 'state'] as const, registers: r }),
-    providerCalls: new Counter({ name: 'memdedup_provider_calls_total', help: 'Calls to the embedder and judge providers, by outcome.',
+    providerCalls: new BoundCounter({ name: 'memdedup_provider_calls_total', help: 'Calls to the embedder and judge providers, by outcome.',
       labelNames: ['provider', 'outcome'] as const, registers: r }),
-    providerDuration: new Histogram({ name: 'memdedup_provider_duration_seconds', help: 'Provider call latency.',
+    providerDuration: new BoundHistogram({ name: 'memdedup_provider_duration_seconds', help: 'Provider call latency.',
       labelNames: ['provider'] as const, buckets: DURATION_BUCKETS, registers: r }),
     flagEvaluations: new Counter({ name: 'memdedup_flag_evaluations_total', help: 'Feature flag evaluations by the engine, by flag and result.',
       labelNames: ['flag', 'result'] as const, registers: r }),
@@ -57,7 +58,7 @@ export function createFamilies(registry: Registry) {
     lanes: new Gauge({ name: 'memdedup_lanes', help: 'User lanes waiting for a slot (queued) or deciding a batch (running).',
       labelNames: ['state'] as const, registers: r }),
     laneCandidates: new Gauge({ name: 'memdedup_lane_candidates', help: 'Candidates waiting in lanes or in a batch in flight.', registers: r }),
-    loopDelay: new Histogram({ name: 'memdedup_event_loop_delay_seconds',
+    loopDelay: new BoundHistogram({ name: 'memdedup_event_loop_delay_seconds',
       help: 'Event-loop delay beyond the sampler resolution, recorded while the engine works (the chat response impact).',
       buckets: LOOP_DELAY_BUCKETS, registers: r }),
     alertsFiring: new Gauge({ name: 'memdedup_alerts_firing', help: 'In-process alert state: 1 while the alert fires.',
@@ -72,13 +73,13 @@ export type Families = ReturnType<typeof createFamilies>;
  * (a series born at 1 shows no increase) and dashboards show 0 rather than "no data".
  */
 export function zeroSeries(f: Families): void {
-  for (const outcome of SUBMIT_OUTCOMES) for (const priority of PRIORITIES) f.candidates.inc({ outcome, priority }, 0);
+  for (const outcome of SUBMIT_OUTCOMES) for (const priority of PRIORITIES) f.candidates.labels(outcome, priority);
   for (const scope of BREAKER_SCOPES) {
-    for (const to of BREAKER_STATES) f.breakerTransitions.inc({ scope, to }, 0);
+    for (const to of BREAKER_STATES) f.breakerTransitions.labels(scope, to);
     for (const state of ['open', 'halfOpen'] as const) f.breakers.set({ scope, state }, 0);
   }
-  for (const stage of ERROR_STAGES) f.errors.inc({ stage }, 0);
-  for (const provider of PROVIDERS) for (const outcome of ['ok', 'error'] as const) f.providerCalls.inc({ provider, outcome }, 0);
-  for (const fallback of ['store-exact', 'defer'] as const) f.fallbacks.inc({ fallback }, 0);
+  for (const stage of ERROR_STAGES) f.errors.labels(stage);
+  for (const provider of PROVIDERS) for (const outcome of ['ok', 'error'] as const) f.providerCalls.labels(provider, outcome);
+  for (const fallback of ['store-exact', 'defer'] as const) f.fallbacks.labels(fallback);
   for (const state of ['queued', 'running'] as const) f.lanes.set({ state }, 0);
 }
