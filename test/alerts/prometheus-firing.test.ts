@@ -17,10 +17,10 @@ let prom: RunningPrometheus | undefined;
 
 beforeAll(async () => {
   if (skip) return;
-  ({ engine } = await testEngine());
+  ({ engine } = await testEngine({ retry: { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 200 } }));
   srv = await listen(createApp(engine), '127.0.0.1', 0);
   const target = new URL(srv.url).host;
-  const rules = rulesYaml(resolveAlerts({ window: '30s', breakerOpen: { for: '2s' } }));
+  const rules = rulesYaml(resolveAlerts({ window: '30s', breakerOpen: { for: '2s' }, errorRate: { for: '2s' } }));
   prom = await startPrometheus((dir) => [
     'global:', '  scrape_interval: 1s', '  evaluation_interval: 1s',
     'rule_files:', `  - ${dir}/alerts.yml`,
@@ -49,7 +49,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 }
 
 describe.skipIf(skip)('Prometheus alerting on a live engine', () => {
-  it('scrapes the engine, and a breaker opening under load reaches firing', async () => {
+  it('scrapes the engine; failures under load make the breaker and error-rate alerts fire', async () => {
     const post = (body: unknown) => fetch(`${srv.url}/api/memory/candidates?wait=1`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     for (let b = 0; b < 5; b++) {
@@ -68,15 +68,26 @@ describe.skipIf(skip)('Prometheus alerting on a live engine', () => {
     // Nothing fires on a healthy engine.
     expect((await api('/api/v1/alerts')).alerts.filter((a: any) => a.state === 'firing')).toEqual([]);
 
-    // The injected failure: a user's circuit breaker opens.
-    engine.emitter.safeEmit('breaker', { scope: 'user', name: 'pl-3', state: 'open' });
-    await post({ candidates: [{ userId: 'pl-1', text: 'Keeps bees' }] });
-    const alert = await until('MemdedupBreakerOpen to fire', async () => {
+    // The injected failure: the embedder fails, so one user's candidates fail attempt after attempt.
+    const prepare = engine.deduper.prepare;
+    engine.deduper.prepare = async () => { throw new Error('embedder down'); };
+    const failing = await post({ candidates: Array.from({ length: 5 }, (_, i) => ({ userId: 'pl-fail', text: `Owns boat ${i}` })) });
+    expect(failing.status).toBe(200);
+    expect((await failing.json() as any).results.map((r: any) => r.decision.action)).toEqual(Array(5).fill('dead-letter'));
+    engine.deduper.prepare = prepare;
+    // Stand-in until the per-user breaker lands: the engine's own breaker event for that user.
+    engine.emitter.safeEmit('breaker', { scope: 'user', name: 'pl-fail', state: 'open' });
+
+    const firing = async (name: string) => until(`${name} to fire`, async () => {
       const { alerts } = await api('/api/v1/alerts');
-      return alerts.find((a: any) => a.labels.alertname === 'MemdedupBreakerOpen' && a.state === 'firing');
+      return alerts.find((a: any) => a.labels.alertname === name && a.state === 'firing');
     });
-    expect(alert.labels).toMatchObject({ severity: 'warning', scope: 'user', job: 'memdedup' });
-    expect(alert.labels).not.toHaveProperty('name');
-    expect(alert.annotations.runbook_url).toBe('README.md#memdedupbreakeropen');
+    const breaker = await firing('MemdedupBreakerOpen');
+    expect(breaker.labels).toMatchObject({ severity: 'warning', scope: 'user', job: 'memdedup' });
+    expect(breaker.labels).not.toHaveProperty('name');
+    expect(breaker.annotations.runbook_url).toBe('README.md#memdedupbreakeropen');
+    const errors = await firing('MemdedupErrorRate');
+    expect(errors.labels).toMatchObject({ severity: 'warning', job: 'memdedup' });
+    expect(Number(errors.value)).toBeGreaterThan(0.01);
   });
 });
