@@ -7,18 +7,20 @@
 // have waited behind something. Intervals in which the engine did nothing are dropped, so the
 // host's own idle or busy periods without memory work do not count against the engine.
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { BoundHistogram } from './bound.js';
+import type { BoundHistogram, HistogramChild } from './bound.js';
 
 const RESOLUTION_MS = 10;
 const SAMPLE_MS = 1000;
 
 export class EventLoopSampler {
   private readonly h: IntervalHistogram;
+  private readonly child: HistogramChild;
   private timer: NodeJS.Timeout | null = null;
 
   /** `busy()` answers whether the engine worked since it was last asked. */
-  constructor(private readonly histogram: BoundHistogram, private readonly busy: () => boolean, private readonly sampleMs = SAMPLE_MS) {
+  constructor(histogram: BoundHistogram, private readonly busy: () => boolean, private readonly sampleMs = SAMPLE_MS) {
     this.h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+    this.child = histogram.labels();
   }
 
   start(): void {
@@ -43,7 +45,7 @@ export class EventLoopSampler {
       for (const [p, ns] of this.h.percentiles) {
         const upTo = Math.min(count, Math.round((count * p) / 100));
         const excess = Math.max(0, ns / 1e9 - RESOLUTION_MS / 1e3);
-        for (; done < upTo; done++) this.histogram.observe(excess);
+        for (; done < upTo; done++) this.child.observe(excess);
       }
     }
     this.h.reset();

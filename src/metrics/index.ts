@@ -38,7 +38,8 @@ export class Observability {
     this.logger = createLogger(o.logLevel, o.logger);
     this.families = createFamilies(this.registry);
     zeroSeries(this.families);
-    collectDefaultMetrics({ register: this.registry });
+    // A host's own registry usually has the default Node metrics already; registering them twice throws.
+    if (!this.registry.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics({ register: this.registry });
     countFlagEvaluations(engine.flags, this.flagCounts);
     this.adapter = new MetricsAdapter(engine, this.families, this.flagCounts);
     this.loop = new EventLoopSampler(this.families.loopDelay, () => this.adapter.busySinceAsked());

@@ -1,5 +1,5 @@
 // Metrics live on a per-engine (or injected) Registry, follow Prometheus naming, and never carry a userId.
-import { Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import { testEngine } from '../helpers/engine.js';
@@ -47,6 +47,8 @@ describe('metrics registry', () => {
 
   it('puts its families on an injected registry', async () => {
     const registry = new Registry();
+    // A host registry that already collects the default Node metrics.
+    collectDefaultMetrics({ register: registry });
     const e = await engineWith({ registry });
     expect(e.registry).toBe(registry);
     await load(e, 2, 10, 'inj');
