@@ -43,7 +43,8 @@ describe('in-process alert state', () => {
 
   it('fires a critical queue alert after `for`, takes /readyz to 503, and clears when the queue empties', async () => {
     const { engine, get } = await served({
-      alerts: { queueSize: { threshold: 5, for: '2s' } }, retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+      alerts: { queueSize: { threshold: 5, for: '2s' } }, retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 },
+      breakers: { user: { failures: 1000 } } }); // no breaker: every candidate waits for its retry
     // The injected failure: the embedder is down, so every batch fails and waits a minute for its retry.
     const prepare = engine.deduper.prepare;
     engine.deduper.prepare = async () => { throw new Error('embedder down'); };

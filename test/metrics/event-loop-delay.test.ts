@@ -25,7 +25,7 @@ describe('event-loop delay sampler', () => {
       sampler.sample();
     } finally { sampler.stop(); }
     const { sum, count } = await sumAndCount(h);
-    expect(count).toBeGreaterThan(3);
+    expect(count).toBeGreaterThan(0);
     // 150 ms held: the timer that waited behind it alone was late by most of that.
     expect(sum).toBeGreaterThan(0.1);
     const text = (await h.get()).values.filter((v) => v.metricName === 't_delay_seconds_bucket').map((v) => `${v.labels.le}:${v.value}`);
