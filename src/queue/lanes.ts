@@ -54,7 +54,9 @@ export class Lanes {
     const rank = PRIORITY_RANK[c.priority];
     if (lane.state === 'queued' && rank > lane.rank) {
       lane.rank = rank;
-      this.queue.setPriority(lane.userId, rank);
+      // p-queue may already have handed the job out (it yields before marking the lane running):
+      // then there is nothing to re-prioritise, and the candidate joins the batch about to start.
+      try { this.queue.setPriority(lane.userId, rank); } catch { /* job already started */ }
     } else if (lane.state === 'idle') {
       this.schedule(lane);
     }
