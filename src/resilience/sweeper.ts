@@ -69,12 +69,17 @@ export class Sweeper {
   /** Queues one background pass (resuming from the stored cursor), unless one is queued already. */
   kick(): void {
     if (this.stopped || this.backgroundQueued) return;
+    this.resume().catch((e) => this.o.events.safeEmit('error', { stage: 'sweep', error: coerceError(e) }));
+  }
+
+  /** A background pass: continues from the stored cursor (a pass a previous process left), else from the start. */
+  resume(): Promise<SweepResult | undefined> {
     this.backgroundQueued = true;
-    this.enqueue(async () => {
+    return this.enqueue(async () => {
       this.backgroundQueued = false;
-      if (!(await this.o.store.needsRecheck(1)).items.length) return;
-      await this.pass({ resume: true, pauseMs: this.o.slicePauseMs ?? 10 });
-    }).catch((e) => this.o.events.safeEmit('error', { stage: 'sweep', error: coerceError(e) }));
+      if (this.stopped || !(await this.o.store.needsRecheck(1)).items.length) return undefined;
+      return this.pass({ resume: true, pauseMs: this.o.slicePauseMs ?? 10 });
+    });
   }
 
   /** One full pass on demand (after any pass in progress). */
