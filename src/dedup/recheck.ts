@@ -7,8 +7,8 @@
 //                          (seenCount += the flagged one's), the flagged one becomes `superseded`.
 //                          Event: action `duplicate`, candidateId `sweep:<flagged id>`, memoryId = the kept
 //                          memory, comparedMemoryId = the merged one. Undo re-activates the merged memory.
-//   superseded/updated  -> the older memory it contradicts (or refines) is marked `superseded`, the flagged
-//                          one stays. Event: action `superseded`, memoryId = flagged, comparedMemoryId = old.
+//   superseded/updated  -> of the two contradicting (or refining) memories the older is marked `superseded`,
+//                          the newer stays. Event: action `superseded`, memoryId = newer, comparedMemoryId = older.
 //   added               -> nothing to merge: only the flag is cleared (no event).
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/types.js';
@@ -32,10 +32,13 @@ export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: 
   const put = (m: Memory) => { changed.set(m.id, m); if (m.status === 'active') memories.set(m.id, m); else memories.delete(m.id); };
   const bump = (m: Memory, patch: Partial<Memory>): Memory => ({ ...m, ...patch, version: m.version + 1, updatedAt: now });
 
+  // Insertion order decides which of two contradicting facts is the newer one (createdAt may tie in a batch).
+  const order = new Map(snap.memories.map((m, i) => [m.id, i]));
+  // A flagged memory resolved by another one's recheck (superseded by it) counts as checked too.
+  counts.checked = ids.filter((id) => memories.get(id)?.needsRecheck).length;
   for (const id of ids) {
     const m = memories.get(id);
     if (!m || !m.needsRecheck) continue;
-    counts.checked++;
     const p = index.get(m.id) ?? (await deduper.prepare([m.text]))[0]!;
     index.remove(m.id);
     const v = await deduper.decide(p, index, {});
@@ -51,11 +54,12 @@ export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: 
       events.push(event('duplicate', target.id, m.id, []));
       counts.merged++;
     } else if ((v.action === 'superseded' || v.action === 'updated') && target) {
-      put(bump(target, { status: 'superseded' }));
-      index.remove(target.id);
-      put(bump(m, { needsRecheck: false }));
-      index.add(m.id, p);
-      events.push(event('superseded', m.id, target.id, v.action === 'updated' ? ['more-specific'] : []));
+      // The newer fact wins, whichever of the two is being rechecked.
+      const mIsNewer = order.get(m.id)! > order.get(target.id)!;
+      const [newer, older] = mIsNewer ? [m, target] : [target, m];
+      put(bump(older, { status: 'superseded', needsRecheck: false }));
+      if (mIsNewer) { index.remove(target.id); put(bump(m, { needsRecheck: false })); index.add(m.id, p); }
+      events.push(event('superseded', newer.id, older.id, v.action === 'updated' ? ['more-specific'] : []));
       counts.superseded++;
     } else {
       put(bump(m, { needsRecheck: false }));
