@@ -54,9 +54,7 @@ export class Lanes {
     const rank = PRIORITY_RANK[c.priority];
     if (lane.state === 'queued' && rank > lane.rank) {
       lane.rank = rank;
-      // p-queue may already have handed the job out (it yields before marking the lane running):
-      // then there is nothing to re-prioritise, and the candidate joins the batch about to start.
-      try { this.queue.setPriority(lane.userId, rank); } catch { /* job already started */ }
+      this.queue.setPriority(lane.userId, rank);
     } else if (lane.state === 'idle') {
       this.schedule(lane);
     }
