@@ -102,7 +102,7 @@ export class BatchRunner {
   /** The user's breaker or a provider is open: store with exact dedup only, or defer, by config. */
   private async fallBack(userId: string, batch: Candidate[], reason: string, retryAt?: number): Promise<void> {
     const fallback = this.o.fallback ?? 'store-exact';
-    this.o.events.safeEmit('fallback', { userId, size: batch.length, fallback });
+    this.o.events.safeEmit('fallback', { userId, size: batch.length, fallback, reason });
     if (fallback === 'store-exact') return this.attempt(userId, batch, 'fallback', undefined);
     const now = Date.now();
     const base = retryAt ?? now + (this.o.deferMs ?? this.o.retry.maxDelayMs);
