@@ -84,10 +84,7 @@ export class Engine {
     this.breakers = new UserBreakers({
       ...options.breakers.user,
       countsAsFailure: (e) => failureKind(e) === 'candidate',
-      onTransition: (userId, state) => {
-        this.emitter.safeEmit('breaker', { scope: 'user', name: userId, state });
-        if (state === 'closed') this.sweeper.kick();
-      },
+      onTransition: (userId, state) => this.emitter.safeEmit('breaker', { scope: 'user', name: userId, state }),
     });
     this.sweeper = new Sweeper({
       store, deduper, events: this.emitter,
@@ -95,10 +92,8 @@ export class Engine {
       userBlocked: (userId) => this.breakers.state(userId) === 'open',
       onCommitted: (userId) => this.cache.invalidate(userId),
     });
-    deduper.onProviderBreaker?.((name, state) => {
-      this.emitter.safeEmit('breaker', { scope: 'provider', name, state });
-      if (state === 'closed') this.sweeper.kick();
-    });
+    // A breaker that closes (a user's, or a provider's, whoever emits it) means fallbacks can now get the full cascade.
+    this.emitter.on('breaker', (e) => { if (e.state === 'closed') this.sweeper.kick(); });
     this.runner = new BatchRunner({
       breakers: this.breakers, fallback: options.fallback, deferMs: options.breakers.provider.resetTimeoutMs,
       guarded: (userId) => this.flags.isEnabled(FLAG_NAMES.circuitBreakers, { userId }, true),

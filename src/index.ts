@@ -14,4 +14,3 @@ export type {
   Submission, SubmissionStatus,
 } from './types.js';
 export type { SweepOptions, SweepResult, SweepProgress } from './resilience/sweeper.js';
-export type { ProviderStates, ProviderBreakerState } from './dedup/types.js';

@@ -93,7 +93,8 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
           event.action = mode === 'fallback' ? 'fallback' : 'added';
         }
         const m: Memory = { id: randomUUID(), userId, text: c.text, status: 'active', version: 1, seenCount: 1,
-          needsRecheck: mode !== 'full', sources: c.source ? [c.source] : [], createdAt: now, updatedAt: now };
+          // A tier that was skipped (a provider down: reasons '…-fallback') leaves the memory for the sweep too.
+          needsRecheck: mode !== 'full' || v.reasons.some((r) => r.endsWith('-fallback')), sources: c.source ? [c.source] : [], createdAt: now, updatedAt: now };
         put(m);
         state.index.add(m.id, p);
         event.memoryId = m.id;

@@ -46,17 +46,12 @@ export interface DecideOptions {
   exactOnly?: boolean;
 }
 
-/** A provider breaker's state, as opossum names it. */
-export type ProviderBreakerState = 'closed' | 'open' | 'halfOpen';
-/** The provider breakers a deduper holds (one per provider, shared by all users); absent = not configured. */
-export interface ProviderStates { embedder?: ProviderBreakerState; judge?: ProviderBreakerState }
-
 export interface Deduper {
   prepare(texts: string[]): Promise<Prepared[]>;
   createIndex(memories: { id: string; text: string }[]): Promise<UserIndex>;
   decide(p: Prepared, index: UserIndex, opts?: DecideOptions): Promise<Verdict>;
-  /** States of the provider breakers; `{}` (or absent) when no provider is configured. */
-  providerStates?(): ProviderStates;
-  /** Subscribes to provider breaker transitions (the engine turns them into `breaker` events and sweeps on close). */
-  onProviderBreaker?(listener: (provider: keyof ProviderStates, state: ProviderBreakerState) => void): void;
+  /** Provider breaker states (embedder, judge), when providers are configured. */
+  providerStates?(): { embedder?: 'closed' | 'open' | 'halfOpen'; judge?: 'closed' | 'open' | 'halfOpen' };
+  /** Stops provider breakers' timers. */
+  close?(): void;
 }

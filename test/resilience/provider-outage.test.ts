@@ -1,4 +1,4 @@
-// A provider outage through the engine's provider seam (Deduper.providerStates/onProviderBreaker):
+// A provider outage through the engine's provider seam (Deduper.providerStates, `breaker` events):
 // a deduper that asks a real loopback HTTP "embedder" through ONE opossum breaker shared by all users.
 // The dedup issue builds the real OpenAI-compatible embedder; this test pins what the engine does with it:
 // one provider breaker opens (not one per user), candidates fall back (none dead-lettered), status shows
@@ -6,7 +6,7 @@
 import CircuitBreaker from 'opossum';
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Deduper, ProviderBreakerState } from '../../src/dedup/types.js';
+import type { Deduper } from '../../src/dedup/types.js';
 import { Engine } from '../../src/engine.js';
 import type { EngineEventMap } from '../../src/engineEvents.js';
 import { tempDir, writeFlagsFile } from '../helpers/engine.js';
@@ -16,8 +16,10 @@ let engine: Engine | undefined;
 afterEach(async () => { await engine?.close(); server?.close(); engine = undefined; server = undefined; });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+type State = 'closed' | 'open' | 'halfOpen';
+
 /** Wraps the lexical cascade: prepare() first asks the embedder, through a provider breaker. */
-function withEmbedder(url: string) {
+function withEmbedder(url: string, onState: (state: State) => void) {
   return (base: Deduper): Deduper => {
     const call = async (texts: string[]) => {
       const r = await fetch(url, { method: 'POST', body: JSON.stringify({ input: texts }) });
@@ -25,15 +27,13 @@ function withEmbedder(url: string) {
       return r.json();
     };
     const breaker = new CircuitBreaker(call, { resetTimeout: 1000, volumeThreshold: 5, errorThresholdPercentage: 1, timeout: 2000 });
-    const state = (): ProviderBreakerState => (breaker.opened ? 'open' : breaker.halfOpen ? 'halfOpen' : 'closed');
+    for (const s of ['open', 'halfOpen', 'close'] as const) breaker.on(s, () => onState(s === 'close' ? 'closed' : s));
+    const state = (): State => (breaker.opened ? 'open' : breaker.halfOpen ? 'halfOpen' : 'closed');
     return {
       prepare: async (texts) => { await breaker.fire(texts); return base.prepare(texts); },
       createIndex: (m) => base.createIndex(m),
       decide: (p, i, o) => base.decide(p, i, o),
       providerStates: () => ({ embedder: state() }),
-      onProviderBreaker: (listener) => {
-        for (const s of ['open', 'halfOpen', 'close'] as const) breaker.on(s, () => listener('embedder', s === 'close' ? 'closed' : s));
-      },
     };
   };
 }
@@ -50,7 +50,9 @@ describe('provider outage', () => {
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/embeddings`;
     const dir = tempDir();
     engine = await Engine.create({ store: { kind: 'sqlite', path: `${dir}/prov.db` }, flags: { kind: 'embedded', file: writeFlagsFile(dir) },
-      retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 } }, { deduper: withEmbedder(url) });
+      retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 } },
+    // Like the real providers, the breaker's transitions reach the engine as `breaker` events.
+    { deduper: withEmbedder(url, (state) => engine?.emitter.safeEmit('breaker', { scope: 'provider', name: 'embedder', state })) });
     const transitions: EngineEventMap['breaker'][0][] = [];
     engine.emitter.on('breaker', (e) => transitions.push(e));
 
