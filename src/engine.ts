@@ -17,7 +17,7 @@ import { Lanes } from './queue/lanes.js';
 import { BatchRunner } from './resilience/batchRunner.js';
 import { failureKind } from './resilience/retry.js';
 import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweeper.js';
-import { UserBreakers } from './resilience/userBreakers.js';
+import { UserBreakers, type BreakerState } from './resilience/userBreakers.js';
 import { openStore } from './store/index.js';
 import type { BatchCommit, Page, Store } from './store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory, MemoryStatus, Submission } from './types.js';
@@ -54,6 +54,8 @@ export interface EngineStatus {
   lanes: { queued: number; running: number; users: number; candidates: number };
   cache: { users: number; hitRate: number; hits: number; misses: number };
   flags: { mode: Flags['mode']; synchronized: boolean };
+  /** Provider breakers present only when that provider is configured; user breakers live now and open now. */
+  breakers: { provider: { embedder?: BreakerState; judge?: BreakerState }; user: { live: number; open: number } };
   [section: string]: unknown;
 }
 
