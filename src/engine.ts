@@ -88,7 +88,7 @@ export class Engine {
       await store.close();
       throw e;
     }
-    const engine = new Engine(o, store, flags, new Cascade({ topK: o.topK }));
+    const engine = new Engine(o, store, flags, new Cascade({ topK: o.topK, thresholds: o.dedup.thresholds }));
     engine.startPolling();
     return engine;
   }
