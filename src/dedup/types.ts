@@ -1,5 +1,6 @@
 // The dedup seam: prepare candidate texts (batched, may call a provider), then decide each against a user's index.
 import type { DedupAction, Method } from '../types.js';
+import type { Shape } from './shape.js';
 
 /** A text made ready for comparison: normalized, keyed, featurized. */
 export interface Prepared {
@@ -9,6 +10,8 @@ export interface Prepared {
   key: string;
   /** Content tokens (stems), used by retrieval and guards. */
   tokens: string[];
+  /** Content tokens with what the guards need (negations, values, possessors, copula). */
+  shape: Shape;
   /** Sparse lexical vector: feature id -> weight, L2-normalized. */
   vector: Map<number, number>;
   /** Dense vector from a semantic embedder, when one is configured and answered. */
