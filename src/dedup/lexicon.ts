@@ -29,9 +29,15 @@ export const SENTIMENT = new Map<string, number>([
 export const DISLIKE_PHRASES = [/\bcan not (?:stand|bear)\b/, /\b(?:not|never) (?:a )?fan of\b/];
 
 /** Verbs that end a state: the new fact says the old one no longer holds. */
-export const CESSATION = new Set(['stop', 'stopped', 'stops', 'quit', 'quits', 'left', 'leave', 'leaves', 'switched', 'switch',
-  'moved', 'relocated', 'sold', 'cancelled', 'canceled', 'ended', 'divorced', 'died', 'retired', 'dropped', 'finished', 'former',
-  'formerly', 'used', 'ex', 'gave', 'broke', 'split', 'lost', 'graduated', 'returned', 'traded', 'anymore', 'longer']);
+export const CESSATION = new Set(['stop', 'stopped', 'stops', 'stopping', 'quit', 'quits', 'quitting', 'left', 'leave', 'leaves',
+  'leaving', 'switched', 'switch', 'switching', 'moved', 'relocated', 'sold', 'selling', 'cancelled', 'canceled', 'divorced', 'died',
+  'retired', 'former', 'formerly', 'ex', 'lose', 'loses', 'losing', 'lost', 'traded', 'anymore', 'longer']);
+/** Phrasal state changes ("gave up", "broke up"): the verb alone means something else. */
+export const CESSATION_PHRASES = /\b(?:gave|give|gives|giving|broke|break|split|splits|called|call|dropped|drop|moved|move) (?:up|off|out)\b/;
+
+/** Where the scope of a negator or a state-change verb ends. */
+export const SCOPE_BREAK = new Set(['and', 'but', 'or', 'because', 'since', 'while', 'when', 'after', 'before', 'in', 'on', 'at',
+  'for', 'from', 'with', 'by', 'so', 'than', 'that', 'which', 'who', 'although', 'though', 'if', 'unless', 'until', 'as']);
 
 export const MONTHS = new Set(['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october',
   'november', 'december', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec']);

@@ -12,13 +12,17 @@ export interface PolicyThresholds {
   update: number;
 }
 
-export const DEFAULT_THRESHOLDS: Readonly<PolicyThresholds> = Object.freeze({ duplicate: 0.6, conflict: 0.5, update: 1 });
+export const DEFAULT_THRESHOLDS: Readonly<PolicyThresholds> = Object.freeze({ duplicate: 0.6, conflict: 0.65, update: 1 });
+
+/** A conflict also needs the candidate to be mostly about the memory's subject, not a long story touching it. */
+const CAND_COVERAGE_FOR_CONFLICT = 0.4;
 
 /** Why a pair is not merged although its words are close. */
 function blockers(s: Signals): string[] {
   const r: string[] = [];
   if (s.possessorChange) r.push('possessor-change');
   if (s.voiceChange) r.push('voice-change');
+  if (s.separateEpisode) r.push('separate-episode');
   if (s.leadingRelation) r.push('relation-change');
   return r;
 }
@@ -32,7 +36,7 @@ export function judgePair(cand: Prepared, n: Neighbour, t: PolicyThresholds, met
   else if (s.negationMismatch) conflict.push('negation-mismatch');
   if (s.antonym) conflict.push('antonym');
   if (s.stateChange) conflict.push('state-change');
-  if (conflict.length && s.memCoverage >= t.conflict) return { ...base, action: 'superseded', reasons: conflict };
+  if (conflict.length && s.memCoverage >= t.conflict && s.candCoverage >= CAND_COVERAGE_FOR_CONFLICT) return { ...base, action: 'superseded', reasons: conflict };
   if (conflict.length) return undefined;
   const blocked = blockers(s);
   if (s.numberMismatch && !blocked.length) return { ...base, action: 'superseded', reasons: ['number-mismatch'] };

@@ -1,5 +1,6 @@
 // The shape of a fact: its content tokens in order, with what the guards need to know about each.
-import { COPULAS, DISLIKE_PHRASES, LIGHT_VERBS, MONTHS, NEGATORS, PARTICLES, SENTIMENT, STOPWORDS, WEEKDAYS } from './lexicon.js';
+import { canBeVerb } from './wordnet.js';
+import { CESSATION, CESSATION_PHRASES, COPULAS, DISLIKE_PHRASES, LIGHT_VERBS, MONTHS, NEGATORS, PARTICLES, SCOPE_BREAK, SENTIMENT, STOPWORDS, WEEKDAYS } from './lexicon.js';
 
 export interface Tok {
   /** The word as normalized (possessive removed). */
@@ -28,7 +29,19 @@ export interface Shape {
   passive: boolean;
   /** Normalized words (stopwords included), for phrase guards. */
   words: string[];
+  /** Content tokens in the scope of a negator (up to the next clause or preposition). */
+  negated: number[];
+  /** Content tokens in the scope of a state-change verb ("stopped | learning russian"). */
+  ended: number[];
+  /** Some state-change verb occurs. */
+  hasCessation: boolean;
+  /** Anchored to one past or coming occasion ("last week", "yesterday", "recently"): an episode, not a standing fact. */
+  episodic: boolean;
+  /** The first content word is a past-tense form ("joined"), or a present one ("joins"), or neither. */
+  tense: 'past' | 'present' | 'none';
 }
+
+const EPISODE = /\b(?:last (?:week|weekend|month|year|night|friday|saturday|sunday|monday|tuesday|wednesday|thursday|summer|winter|spring|fall)|yesterday|recently|ago|this (?:morning|afternoon|evening|past)|over the weekend|tonight|today|earlier)\b/;
 
 /** Inflection only: plurals, -ed, -ing, third person; a final e and a doubled consonant are dropped so forms meet. */
 export function stem(w: string): string {
@@ -55,10 +68,15 @@ const VALUE = /^(?:\$?\d[\d.,:/]*(?:st|nd|rd|th|s|k)?|\d+)$/;
 export function shapeOf(normalized: string): Shape {
   const ws = words(normalized);
   const toks: Tok[] = [];
-  let negations = 0, copulaAt = -1, sentiment = 0, passive = false;
+  let negations = 0, copulaAt = -1, sentiment = 0, passive = false, hasCessation = false;
+  const negated: number[] = [], ended: number[] = [];
+  // Open scopes: how many more content tokens each still covers (a clause word closes them).
+  let negScope = 0, endScope = 0;
   for (let k = 0; k < ws.length; k++) {
     let w = ws[k]!;
-    if (NEGATORS.has(w)) { negations++; continue; }
+    if (SCOPE_BREAK.has(w) && w !== 'to') { negScope = 0; endScope = 0; }
+    if (NEGATORS.has(w)) { negations++; negScope = 3; continue; }
+    if (CESSATION.has(w) || (PARTICLES.has(ws[k + 1] ?? '') && CESSATION_PHRASES.test(`${w} ${ws[k + 1]}`))) { hasCessation = true; endScope = 3; }
     if (COPULAS.has(w) && copulaAt < 0) copulaAt = toks.length;
     if ((COPULAS.has(w) || w === 'been' || w === 'being' || w === 'get' || w === 'gets' || w === 'got') && /(?:ed|en)$/.test(ws[k + 1] ?? '') && ws[k + 1] !== 'named') passive = true;
     let poss = false;
@@ -67,11 +85,30 @@ export function shapeOf(normalized: string): Shape {
     if (!w || STOPWORDS.has(w) || LIGHT_VERBS.has(w)) continue;
     const sent = SENTIMENT.get(w) ?? 0;
     if (sent) sentiment = sent;
+    if (negScope > 0) { negated.push(toks.length); negScope--; }
+    if (endScope > 0 && !CESSATION.has(w)) { ended.push(toks.length); endScope--; }
     toks.push({ w, s: stem(w), i: toks.length, value: VALUE.test(w) || MONTHS.has(w) || WEEKDAYS.has(w), poss, sentiment: sent });
   }
   if (DISLIKE_PHRASES.some((re) => re.test(normalized))) { sentiment = -1; negations = Math.max(0, negations - 1); }
   const polarity = sentiment * (negations % 2 ? -1 : 1);
-  return { toks, negations, polarity, copulaAt, passive, words: ws };
+  const tense = tenseOf(ws.slice(0, 3));
+  return { toks, negations, polarity, copulaAt, passive, words: ws, negated, ended, hasCessation, episodic: EPISODE.test(normalized), tense };
 }
 
 export { PARTICLES };
+
+/** Past if one of the first words is a past form, present if one is a present form, else none. */
+function tenseOf(head: string[]): Shape['tense'] {
+  let present = false;
+  for (let k = 0; k < head.length; k++) {
+    const w = head[k]!, prev = head[k - 1] ?? '';
+    if (w === 'was' || w === 'were' || w === 'had' || IRREGULAR_PAST.has(w)) return 'past';
+    // "is named", "are married": a participle after a present copula describes the present.
+    if (/ed$/.test(w) && !['is', 'are', 'am', 'be', 'been'].includes(prev) && canBeVerb(w)) return 'past';
+    if (w === 'is' || w === 'has' || w === 'does' || (/[^su]s$/.test(w) && canBeVerb(w))) present = true;
+  }
+  return present ? 'present' : 'none';
+}
+
+const IRREGULAR_PAST = new Set(['went', 'came', 'made', 'took', 'gave', 'got', 'saw', 'met', 'began', 'found', 'bought', 'brought',
+  'felt', 'left', 'lost', 'sold', 'told', 'won', 'wrote', 'ran', 'read', 'spent', 'taught', 'thought', 'built', 'drew', 'flew', 'grew']);

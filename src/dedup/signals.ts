@@ -1,9 +1,9 @@
 // Guard signals: reasons two similar texts are NOT the same fact, and how they relate when they are close.
 import { align, type Alignment } from './align.js';
-import { ANTONYMS, CESSATION, FUNCTIONAL } from './lexicon.js';
-import type { Tok } from './shape.js';
+import { ANTONYMS, FUNCTIONAL } from './lexicon.js';
+import { PARTICLES, type Shape, type Tok } from './shape.js';
 import type { Prepared } from './types.js';
-import { canBeVerb, isCommonNoun } from './wordnet.js';
+import { canBeVerb, isCommonNoun, onlyVerb } from './wordnet.js';
 
 export interface Signals {
   al: Alignment;
@@ -26,6 +26,8 @@ export interface Signals {
   voiceChange: boolean;
   /** The candidate adds words before what it shares, and one of them is a verb: a different relation. */
   leadingRelation: boolean;
+  /** One side reports a dated occasion, or the two differ in tense: two occurrences, not one fact restated. */
+  separateEpisode: boolean;
   /** The memory's words are all in the candidate, which says more. */
   containsMore: boolean;
   /** The candidate's words are all in the memory, which says more (after what they share). */
@@ -37,6 +39,13 @@ const coverage = (toks: Tok[], to: number[]) => {
   return counted.length ? counted.filter((t) => to[t.i] !== -1).length / counted.length : toks.length ? toks.filter((t) => to[t.i] !== -1).length / toks.length : 0;
 };
 
+/** The scope applies to shared content: its head word is shared, or two of its words are (particles aside). */
+function inScope(s: Shape, scope: number[], to: number[]): boolean {
+  if (!scope.length) return false;
+  if (to[scope[0]!] !== -1) return true;
+  return scope.filter((i) => to[i] !== -1 && !PARTICLES.has(s.toks[i]!.w)).length >= 2;
+}
+
 /** First index in `toks` that has a counterpart. */
 const firstMatched = (to: number[]) => to.findIndex((j) => j !== -1);
 
@@ -45,8 +54,8 @@ export function signals(cand: Prepared, mem: Prepared): Signals {
   const al = align(A, B);
   const memCoverage = coverage(A.toks, al.memTo);
   const candCoverage = coverage(B.toks, al.candTo);
-  const memOnly = al.memOnly.filter((t) => !t.sentiment);
-  const candOnly = al.candOnly.filter((t) => !t.sentiment);
+  const memOnly = al.memOnly;
+  const candOnly = al.candOnly;
 
   let antonym = false;
   const cw = new Set(B.words), mw = new Set(A.words);
@@ -55,7 +64,10 @@ export function signals(cand: Prepared, mem: Prepared): Signals {
     if (opp && !mw.has(w)) for (const o of opp) if (mw.has(o) && !cw.has(o)) { antonym = true; break; }
     if (antonym) break;
   }
-  const stateChange = B.words.some((w) => CESSATION.has(w)) && !A.words.some((w) => CESSATION.has(w));
+  // A state change or a negation only counts when what it applies to is shared.
+  const stateChange = B.hasCessation && !A.hasCessation && inScope(B, B.ended, al.candTo);
+  const extraNeg = A.negations % 2 !== B.negations % 2;
+  const negationMismatch = extraNeg && (A.negations > B.negations ? inScope(A, A.negated, al.memTo) : inScope(B, B.negated, al.candTo));
 
   const numberMismatch = memOnly.length > 0 && candOnly.length > 0 && memOnly.every((t) => t.value) && candOnly.every((t) => t.value);
 
@@ -76,12 +88,16 @@ export function signals(cand: Prepared, mem: Prepared): Signals {
   const possessorChange = al.memOnly.some((t) => t.poss) || al.candOnly.some((t) => t.poss);
   const voiceChange = A.passive !== B.passive;
   const fb = firstMatched(al.candTo);
-  const leadingRelation = fb > 0 && B.toks.slice(0, fb).some((t) => canBeVerb(t.w));
+  const lb = al.candTo.length - 1 - [...al.candTo].reverse().findIndex((j) => j !== -1);
+  const leadingRelation = fb > 0 && B.toks.slice(0, fb).some((t) => canBeVerb(t.w))
+    // A verb inserted among the shared words ("volunteers at the shelter" / "donates a car to the shelter she volunteers at").
+    || (fb >= 0 && B.toks.slice(fb + 1, lb).some((t) => al.candTo[t.i] === -1 && onlyVerb(t.w)));
   const fa = firstMatched(al.memTo);
   return {
     al, memCoverage, candCoverage,
-    negationMismatch: A.negations % 2 !== B.negations % 2,
+    negationMismatch,
     polarityFlip: A.polarity * B.polarity < 0,
+    separateEpisode: A.episodic !== B.episodic || (A.tense !== 'none' && B.tense !== 'none' && A.tense !== B.tense),
     antonym, stateChange, numberMismatch, valueMismatch, possessorChange, voiceChange, leadingRelation,
     containsMore: memOnly.length === 0 && candOnly.length > 0 && A.toks.length > 0,
     containedIn: candOnly.length === 0 && memOnly.length > 0 && B.toks.length > 0 && fa >= 0 && memOnly.every((t) => t.i > fa),

@@ -102,13 +102,26 @@ export function canBeVerb(word: string): boolean {
   return cached('v:' + word, () => lemmas(word, 'verb').length > 0);
 }
 
+/** A verb form that is neither a noun nor an adjective ("donates", not "used" or "treats"). */
+export function onlyVerb(word: string): boolean {
+  return cached('ov:' + word, () => lemmas(word, 'verb').length > 0 && lemmas(word, 'noun').length === 0 && lemmas(word, 'adj').length === 0);
+}
+
+/** A noun WordNet writes in lower case in at least one sense ("employer", not "andrew" or "sam"). */
 export function isCommonNoun(word: string): boolean {
-  return cached('n:' + word, () => lemmas(word, 'noun').length > 0);
+  return cached('n:' + word, () => {
+    const idx = index('noun');
+    if (!idx) return false;
+    for (const l of lemmas(word, 'noun')) {
+      for (const o of idx.lookup(l) ?? []) if (readSynset('noun', o)?.cased.includes(l)) return true;
+    }
+    return false;
+  });
 }
 
 // ---- synsets -----------------------------------------------------------------------------------
 
-interface Synset { words: string[]; hypernyms: number[] }
+interface Synset { words: string[]; cased: string[]; hypernyms: number[] }
 const fds = new Map<Pos, number | null>();
 const synsets = new Map<string, Synset>();
 
@@ -123,13 +136,14 @@ function readSynset(pos: Pos, offset: number): Synset | undefined {
   const n = readSync(fd, buf, 0, buf.length, offset);
   const line = buf.toString('latin1', 0, n).split('\n')[0]!.split(' | ')[0]!.split(' ');
   const wCnt = parseInt(line[3]!, 16);
-  const words = [];
-  for (let i = 0; i < wCnt; i++) words.push(line[4 + 2 * i]!.toLowerCase().replace(/\(.*\)$/, ''));
+  const cased: string[] = [];
+  for (let i = 0; i < wCnt; i++) cased.push(line[4 + 2 * i]!.replace(/\(.*\)$/, ''));
+  const words = cased.map((w) => w.toLowerCase());
   let at = 4 + 2 * wCnt;
   const pCnt = Number(line[at++]);
   const hypernyms: number[] = [];
   for (let i = 0; i < pCnt; i++, at += 4) if (line[at] === '@' || line[at] === '@i') hypernyms.push(Number(line[at + 1]));
-  const s = { words, hypernyms };
+  const s = { words, cased, hypernyms };
   if (synsets.size >= MEMO_MAX) synsets.clear();
   synsets.set(key, s);
   return s;
