@@ -30,7 +30,7 @@ function withinOneEdit(a: string, b: string): boolean {
 
 // Derivational suffixes: "dyslexic"/"dyslexia", "supporter"/"support", "adoptive"/"adopt".
 const DERIVATION = /(?:ations?|itions?|ments?|ness|ity|isms?|ists?|ians?|ive|ical|ic|ia|al|ers?|ors?|ly|y)$/;
-function root(s: string): string {
+export function root(s: string): string {
   const r = s.replace(DERIVATION, '');
   return r.length >= 4 ? r : s;
 }

@@ -2,6 +2,7 @@
 // Needs no model and no download; learns nothing at run time. It ranks neighbours; the policy decides.
 import { createHash } from 'node:crypto';
 import { exactKeyText, normalize } from './normalize.js';
+import { root } from './align.js';
 import { shapeOf } from './shape.js';
 import type { Prepared } from './types.js';
 
@@ -47,7 +48,8 @@ export function prepareLexical(text: string): Prepared {
   const normalized = normalize(text);
   const keyText = exactKeyText(normalized);
   const shape = shapeOf(normalized);
-  const tokens = shape.toks.map((t) => t.s);
+  // Retrieval keys on derivational roots so "dyslexic" finds "dyslexia"; the policy still sees every form.
+  const tokens = shape.toks.map((t) => root(t.s));
   return {
     text, normalized, tokens, shape,
     key: createHash('sha1').update(keyText).digest('base64url'),

@@ -5,6 +5,7 @@
 // both are rare as words in memory facts and far more often the contraction).
 export const BARE_CONTRACTIONS: [RegExp, string][] = [
   [/\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)nt\b/g, '$1 not'],
+  [/\beveryday\b/g, 'every day'],
   [/\bcant\b/g, 'can not'], [/\bwont\b/g, 'will not'], [/\bim\b/g, 'i am'], [/\bive\b/g, 'i have'], [/\bidk\b/g, 'i do not know'],
 ];
 
