@@ -3,7 +3,7 @@ import { align, type Alignment } from './align.js';
 import { ANTONYMS, FUNCTIONAL } from './lexicon.js';
 import { PARTICLES, type Shape, type Tok } from './shape.js';
 import type { Prepared } from './types.js';
-import { canBeVerb, isCommonNoun, onlyVerb } from './wordnet.js';
+import { canBeVerb, isCommonNoun, isKindOf, onlyVerb } from './wordnet.js';
 
 export interface Signals {
   al: Alignment;
@@ -28,6 +28,8 @@ export interface Signals {
   leadingRelation: boolean;
   /** One side reports a dated occasion, or the two differ in tense: two occurrences, not one fact restated. */
   separateEpisode: boolean;
+  /** What only the memory says is a general term the candidate names a kind of ("a sleep disorder" / "narcolepsy"). */
+  moreSpecific: boolean;
   /** The memory's words are all in the candidate, which says more. */
   containsMore: boolean;
   /** The candidate's words are all in the memory, which says more (after what they share). */
@@ -97,9 +99,24 @@ export function signals(cand: Prepared, mem: Prepared): Signals {
     al, memCoverage, candCoverage,
     negationMismatch,
     polarityFlip: A.polarity * B.polarity < 0,
+    moreSpecific: memOnly.length > 0 && memOnly.length <= 3 && candOnly.length > 0 && candOnly.length <= 4 && contiguous(memOnly) && specializes(memOnly, candOnly),
     separateEpisode: A.episodic !== B.episodic || (A.tense !== 'none' && B.tense !== 'none' && A.tense !== B.tense),
     antonym, stateChange, numberMismatch, valueMismatch, possessorChange, voiceChange, leadingRelation,
     containsMore: memOnly.length === 0 && candOnly.length > 0 && A.toks.length > 0,
     containedIn: candOnly.length === 0 && memOnly.length > 0 && B.toks.length > 0 && fa >= 0 && memOnly.every((t) => t.i > fa),
   };
+}
+
+const contiguous = (ts: Tok[]) => ts.every((t, k) => k === 0 || t.i === ts[k - 1]!.i + 1);
+
+/** The memory-only words (as a phrase, or their last word, the head) have a hyponym among the candidate-only words. */
+function specializes(memOnly: Tok[], candOnly: Tok[]): boolean {
+  const general = [memOnly.map((t) => t.w).join(' ')];
+  if (memOnly.length > 1) general.push(memOnly[memOnly.length - 1]!.w);
+  const specific: string[] = [];
+  for (let k = 0; k < candOnly.length; k++) {
+    specific.push(candOnly[k]!.w);
+    if (k + 1 < candOnly.length && candOnly[k + 1]!.i === candOnly[k]!.i + 1) specific.push(`${candOnly[k]!.w} ${candOnly[k + 1]!.w}`);
+  }
+  return general.some((g) => specific.some((sp) => isKindOf(sp, g)));
 }

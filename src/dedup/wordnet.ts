@@ -179,6 +179,7 @@ export function isKindOf(specific: string, general: string, depth = 4): boolean 
     const targets = new Set(senses(general.replace(/ /g, '_'), 'noun', 3));
     if (!targets.size) return false;
     let frontier = senses(specific.replace(/ /g, '_'), 'noun', 2);
+    // Singular/plural and the noun reading of an adjective ("Norwegian") are all in the noun index already.
     for (let d = 0; d < depth && frontier.length; d++) {
       const next: number[] = [];
       for (const o of frontier) {
