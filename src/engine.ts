@@ -88,7 +88,11 @@ export class Engine {
       await store.close();
       throw e;
     }
-    const engine = new Engine(o, store, flags, new Cascade({ topK: o.topK, thresholds: o.dedup.thresholds }));
+    let emitBreaker: (name: string, state: 'open' | 'halfOpen' | 'closed') => void = () => {};
+    const deduper = new Cascade({ topK: o.topK, thresholds: o.dedup.thresholds, embedder: o.embedder, judge: o.judge,
+      breaker: o.breakers.provider, onBreaker: (name, state) => emitBreaker(name, state) });
+    const engine = new Engine(o, store, flags, deduper);
+    emitBreaker = (name, state) => engine.emitter.safeEmit('breaker', { scope: 'provider', name, state });
     engine.startPolling();
     return engine;
   }
@@ -315,6 +319,7 @@ export class Engine {
     this.inflight.clear();
     this.lanes.clear();
     await this.flags.close();
+    this.deduper.close?.();
     await this.store.close();
   }
 
@@ -327,6 +332,7 @@ export class Engine {
       lanes: { queued: this.lanes.queued, running: this.lanes.running, users: this.lanes.users, candidates: this.lanes.depth },
       cache: { users: this.cache.size, hitRate: this.cache.hitRate, hits: this.cache.hits, misses: this.cache.misses },
       flags: { mode: this.flags.mode, synchronized: this.flags.synchronized },
+      breakers: { provider: this.deduper.providerStates?.() ?? {} },
     };
   }
 }

@@ -18,6 +18,8 @@ export interface Prepared {
   dense?: Float32Array;
   /** Model id of `dense`. */
   model?: string;
+  /** Tiers that could not be used for this text (e.g. 'embedder-fallback'), recorded in the decision's reasons. */
+  notes?: string[];
 }
 
 export interface Verdict {
@@ -42,6 +44,8 @@ export interface UserIndex {
   remove(id: string): void;
   /** Top-k most similar memories, best first. */
   search(p: Prepared, k: number): Neighbour[];
+  /** Top-k memories by dense similarity (same model only), best first; empty without dense vectors. */
+  searchDense?(p: Prepared, k: number): Neighbour[];
 }
 
 export interface DecideOptions {
@@ -53,4 +57,8 @@ export interface Deduper {
   prepare(texts: string[]): Promise<Prepared[]>;
   createIndex(memories: { id: string; text: string }[]): Promise<UserIndex>;
   decide(p: Prepared, index: UserIndex, opts?: DecideOptions): Promise<Verdict>;
+  /** Provider breaker states (embedder, judge), when providers are configured. */
+  providerStates?(): { embedder?: 'closed' | 'open' | 'halfOpen'; judge?: 'closed' | 'open' | 'halfOpen' };
+  /** Stops provider breakers' timers. */
+  close?(): void;
 }

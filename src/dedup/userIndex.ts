@@ -1,5 +1,6 @@
 // A user's memories, searchable without a full scan: an inverted index from content token to memory ids,
 // walked rarest token first, then exact cosine re-ranking of the few candidates it yields.
+import { DenseIndex } from './denseIndex.js';
 import { cosine } from './lexical.js';
 import type { Neighbour, Prepared, UserIndex } from './types.js';
 
@@ -10,6 +11,7 @@ export class InvertedUserIndex implements UserIndex {
   private readonly items = new Map<string, Prepared>();
   private readonly keys = new Map<string, string>();
   private readonly postings = new Map<string, Set<string>>();
+  private dense: DenseIndex | null = null;
 
   get size(): number { return this.items.size; }
 
@@ -21,6 +23,7 @@ export class InvertedUserIndex implements UserIndex {
     if (this.items.has(id)) this.remove(id);
     this.items.set(id, p);
     if (!this.keys.has(p.key)) this.keys.set(p.key, id);
+    if (p.dense && p.model) (this.dense ??= new DenseIndex()).add({ id, vector: p.dense, model: p.model });
     for (const t of new Set(p.tokens)) {
       let s = this.postings.get(t);
       if (!s) this.postings.set(t, (s = new Set()));
@@ -32,6 +35,7 @@ export class InvertedUserIndex implements UserIndex {
     const p = this.items.get(id);
     if (!p) return;
     this.items.delete(id);
+    this.dense?.remove(id);
     if (this.keys.get(p.key) === id) {
       this.keys.delete(p.key);
       // Another memory may share the key (possible after an undo); keep it findable.
@@ -60,5 +64,10 @@ export class InvertedUserIndex implements UserIndex {
     }
     out.sort((a, b) => b.score - a.score);
     return out.slice(0, k);
+  }
+
+  searchDense(p: Prepared, k: number): Neighbour[] {
+    if (!this.dense || !p.dense || !p.model) return [];
+    return this.dense.search(p.dense, p.model, k).map(({ id, score }) => ({ id, prepared: this.items.get(id)!, score }));
   }
 }
