@@ -4,8 +4,12 @@ import { DenseIndex } from './denseIndex.js';
 import { cosine } from './lexical.js';
 import type { Neighbour, Prepared, UserIndex } from './types.js';
 
-/** Stop widening once this many candidates were gathered from rarer tokens. */
+/** Memories admitted as candidates at most (from the rarest tokens first). */
 const CANDIDATE_BUDGET = 256;
+/** Postings walked per token at most; longer lists (common words) are skipped once there are candidates. */
+const MAX_LIST = 2000;
+/** Candidates re-ranked by exact cosine. */
+const RERANK = 64;
 
 export class InvertedUserIndex implements UserIndex {
   private readonly items = new Map<string, Prepared>();
@@ -50,15 +54,27 @@ export class InvertedUserIndex implements UserIndex {
   }
 
   search(p: Prepared, k: number): Neighbour[] {
+    // Rarest tokens first; each shared token adds its rarity to a memory's tally. Lists longer than
+    // MAX_LIST (very common words) are not walked once there are candidates: they say little and cost most.
     const lists = [...new Set(p.tokens)].map((t) => this.postings.get(t)).filter((s): s is Set<string> => !!s)
       .sort((a, b) => a.size - b.size);
-    const seen = new Set<string>();
+    const tally = new Map<string, number>();
     for (const list of lists) {
-      if (seen.size >= CANDIDATE_BUDGET && list.size > CANDIDATE_BUDGET) break;
-      for (const id of list) seen.add(id);
+      if (tally.size > 0 && list.size > MAX_LIST) break;
+      const w = 1 / Math.log(2 + list.size);
+      const admit = tally.size < CANDIDATE_BUDGET;
+      let walked = 0;
+      for (const id of list) {
+        const t = tally.get(id);
+        if (t !== undefined) tally.set(id, t + w);
+        else if (admit) tally.set(id, w);
+        if (++walked >= MAX_LIST) break;
+      }
     }
+    let ids = [...tally.keys()];
+    if (ids.length > RERANK) ids = ids.sort((a, b) => tally.get(b)! - tally.get(a)!).slice(0, RERANK);
     const out: Neighbour[] = [];
-    for (const id of seen) {
+    for (const id of ids) {
       const q = this.items.get(id)!;
       out.push({ id, prepared: q, score: cosine(p.vector, q.vector) });
     }

@@ -158,38 +158,51 @@ function senses(word: string, pos: Pos, max: number): number[] {
   return out;
 }
 
+const senseMemo = new Map<string, number[]>();
+/** A word's most frequent senses (noun, verb, adjective), cached per word: pair checks are then set lookups. */
+function topSenses(word: string): number[] {
+  let v = senseMemo.get(word);
+  if (v) return v;
+  v = [];
+  for (const pos of ['noun', 'verb', 'adj'] as Pos[]) for (const o of senses(word, pos, 3)) v.push(pos === 'noun' ? o : -o - (pos === 'verb' ? 0 : 0.5));
+  if (senseMemo.size >= MEMO_MAX) senseMemo.clear();
+  senseMemo.set(word, v);
+  return v;
+}
+
 /** Synonyms: the two words share one of their most frequent senses (noun, verb or adjective). */
 export function related(a: string, b: string): boolean {
   if (a === b) return true;
-  const key = a < b ? `r:${a}|${b}` : `r:${b}|${a}`;
-  return cached(key, () => {
-    for (const pos of ['noun', 'verb', 'adj'] as Pos[]) {
-      const sa = new Set(senses(a, pos, 3));
-      if (!sa.size) continue;
-      for (const o of senses(b, pos, 3)) if (sa.has(o)) return true;
-    }
-    return false;
-  });
+  const sa = topSenses(a);
+  if (!sa.length) return false;
+  const sb = topSenses(b);
+  for (const x of sb) if (sa.includes(x)) return true;
+  return false;
 }
 
-/** `specific` is a kind of `general` (noun hypernym chain, a few steps up). `general` may be a phrase. */
+const ancestorMemo = new Map<string, Set<number>>();
+/** Noun synsets a few hypernym steps above a word's two most frequent senses, cached per word. */
+function ancestors(word: string, depth: number): Set<number> {
+  const key = `${depth}:${word}`;
+  let out = ancestorMemo.get(key);
+  if (out) return out;
+  out = new Set();
+  let frontier = senses(word.replace(/ /g, '_'), 'noun', 2);
+  for (let d = 0; d < depth && frontier.length; d++) {
+    const next: number[] = [];
+    for (const o of frontier) for (const h of readSynset('noun', o)?.hypernyms ?? []) if (!out.has(h)) { out.add(h); next.push(h); }
+    frontier = next;
+  }
+  if (ancestorMemo.size >= MEMO_MAX) ancestorMemo.clear();
+  ancestorMemo.set(key, out);
+  return out;
+}
+
+/** `specific` is a kind of `general` (noun hypernym chain, a few steps up). Either may be a phrase. */
 export function isKindOf(specific: string, general: string, depth = 4): boolean {
-  const key = `k:${specific}|${general}`;
-  return cached(key, () => {
-    const targets = new Set(senses(general.replace(/ /g, '_'), 'noun', 3));
-    if (!targets.size) return false;
-    let frontier = senses(specific.replace(/ /g, '_'), 'noun', 2);
-    // Singular/plural and the noun reading of an adjective ("Norwegian") are all in the noun index already.
-    for (let d = 0; d < depth && frontier.length; d++) {
-      const next: number[] = [];
-      for (const o of frontier) {
-        const s = readSynset('noun', o);
-        for (const h of s?.hypernyms ?? []) { if (targets.has(h)) return true; next.push(h); }
-      }
-      frontier = next;
-    }
-    return false;
-  });
+  const up = ancestors(specific, depth);
+  if (!up.size) return false;
+  return senses(general.replace(/ /g, '_'), 'noun', 3).some((o) => up.has(o));
 }
 
 export function closeWordNet(): void {

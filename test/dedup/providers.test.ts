@@ -13,11 +13,11 @@ let baseURL = '';
 
 /** A bag-of-words vector: equal word sets give equal vectors, so the fake is deterministic and meaningful. */
 function vec(text: string): number[] {
-  const v = new Array(32).fill(0);
+  const v = new Array(1024).fill(0);
   for (const w of text.toLowerCase().split(/\W+/).filter(Boolean)) {
     let h = 2166136261;
     for (const c of w) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-    v[(h >>> 0) % 32] += 1;
+    v[(h >>> 0) % 1024] += 1;
   }
   return v;
 }
@@ -79,13 +79,14 @@ describe('OpenAI-compatible providers', () => {
       const far = await pair(engine, 'u2', 'Keeps bees in the garden', 'Speaks fluent Portuguese');
       expect(far.action).toBe('added');
       expect(judgeCalls).toBe(before);
-      // 4 of 5 words shared, one swapped: dense cosine 0.8 (grey band), and no lexical rule fires.
-      const grey = await pair(engine, 'u3', 'alpha beta gamma delta epsilon', 'alpha beta gamma delta zeta');
-      if (grey.method === 'judge') {
-        expect(grey.action).toBe('superseded');
-        expect(grey.reasons).toContain('judge-conflict');
-        expect(judgeCalls).toBeGreaterThan(before);
-      }
+      // 9 of 10 words shared, one swapped: dense cosine 0.9 (grey band), and no lexical rule fires.
+      const words = 'alpha beta gamma delta epsilon kappa lambda sigma omega';
+      const grey = await pair(engine, 'u3', `${words} theta`, `${words} zeta`);
+      expect(grey.method).toBe('judge');
+      expect(grey.action).toBe('superseded');
+      expect(grey.reasons).toContain('judge-conflict');
+      expect(grey.comparedText).toBe(`${words} theta`);
+      expect(judgeCalls).toBe(before + 1);
     } finally { await engine.close(); }
   });
 
