@@ -12,7 +12,7 @@ export const COPULAS = new Set(['is', 'are', 'was', 'were', 'am']);
 export const STOPWORDS = new Set(('a an the and or but of to in on at for with by from as ' +
   'this that these those it its i me my we our you your he him his she her they them their theirs ' +
   'user very really quite so just also too there here who which what when where how about into than then ' +
-  'each every all any some much pretty usually often generally currently now still yet').split(' '));
+  'onto upon another each every all any some much pretty usually often generally currently now still yet').split(' '));
 
 /** Phrasal-verb particles: "rents" and "rents out" are different relations, so these stay content. */
 export const PARTICLES = new Set(['out', 'up', 'off', 'away', 'down', 'over', 'back']);

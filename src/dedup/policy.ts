@@ -45,6 +45,7 @@ export function judgePair(cand: Prepared, n: Neighbour, t: PolicyThresholds, met
   if (s.containsMore && s.memCoverage >= t.update) return { ...base, action: 'updated', reasons: ['contains-more'] };
   if (s.al.memOnly.length === 0 && s.al.candOnly.length === 0 && s.al.dice >= t.duplicate) return { ...base, action: 'duplicate', reasons: ['same-content'] };
   if (s.containedIn && s.al.dice >= t.duplicate) return { ...base, action: 'duplicate', reasons: ['contained-in'] };
+  if (s.moreGeneral && s.memCoverage >= t.conflict) return { ...base, action: 'duplicate', reasons: ['more-general'] };
   if (s.moreSpecific) return { ...base, action: 'updated', reasons: ['more-specific'] };
   return undefined;
 }

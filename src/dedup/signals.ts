@@ -28,6 +28,8 @@ export interface Signals {
   leadingRelation: boolean;
   /** One side reports a dated occasion, or the two differ in tense: two occurrences, not one fact restated. */
   separateEpisode: boolean;
+  /** What only the candidate says is a general term for what the memory says ("a woman" / "a person"): nothing new. */
+  moreGeneral: boolean;
   /** What only the memory says is a general term the candidate names a kind of ("a sleep disorder" / "narcolepsy"). */
   moreSpecific: boolean;
   /** The memory's words are all in the candidate, which says more. */
@@ -85,7 +87,10 @@ export function signals(cand: Prepared, mem: Prepared): Signals {
       return f >= 0 && s.toks.slice(0, f + 1).every((t) => to[t.i] !== -1) ? f + 1 : -1;
     };
     const sa = slotStart(A, al.memTo), sb = slotStart(B, al.candTo);
-    valueMismatch = sa >= 0 && sb >= 0 && memOnly.every((t) => t.i >= sa) && candOnly.every((t) => t.i >= sb);
+    // "is cutting" / "is slicing" is an action, not an attribute value.
+    const progressive = (s: typeof A, at: number) => s.copulaAt === at && /ing$/.test(s.toks[at]?.w ?? '');
+    valueMismatch = sa >= 0 && sb >= 0 && memOnly.every((t) => t.i >= sa) && candOnly.every((t) => t.i >= sb)
+      && !progressive(A, sa) && !progressive(B, sb);
   }
   const possessorChange = al.memOnly.some((t) => t.poss) || al.candOnly.some((t) => t.poss);
   const voiceChange = A.passive !== B.passive;
@@ -99,6 +104,8 @@ export function signals(cand: Prepared, mem: Prepared): Signals {
     al, memCoverage, candCoverage,
     negationMismatch,
     polarityFlip: A.polarity * B.polarity < 0,
+    moreGeneral: candOnly.length > 0 && candOnly.length <= 2 && memOnly.length > 0 && memOnly.length <= 4 && contiguous(candOnly)
+      && specializes(candOnly, memOnly),
     moreSpecific: memOnly.length > 0 && memOnly.length <= 3 && candOnly.length > 0 && candOnly.length <= 4 && contiguous(memOnly) && specializes(memOnly, candOnly),
     separateEpisode: A.episodic !== B.episodic || (A.tense !== 'none' && B.tense !== 'none' && A.tense !== B.tense),
     antonym, stateChange, numberMismatch, valueMismatch, possessorChange, voiceChange, leadingRelation,
