@@ -7,6 +7,9 @@ export interface Alignment {
   memTo: number[];
   candTo: number[];
   strength: number;
+  /** Match strength per memory / candidate token (0 when unmatched). */
+  memStrength: number[];
+  candStrength: number[];
   /** Memory / candidate tokens without a counterpart. */
   memOnly: Tok[];
   candOnly: Tok[];
@@ -54,14 +57,16 @@ export function align(mem: Shape, cand: Shape): Alignment {
   // Greedy: strongest first, then the closest relative position (keeps word order when words repeat).
   pairs.sort((x, y) => y[0] - x[0] || Math.abs(x[1] - x[2]) - Math.abs(y[1] - y[2]));
   const memTo = mem.toks.map(() => -1), candTo = cand.toks.map(() => -1);
+  const memStrength = mem.toks.map(() => 0), candStrength = cand.toks.map(() => 0);
   let strength = 0;
   for (const [m, i, j] of pairs) {
     if (memTo[i] !== -1 || candTo[j] !== -1) continue;
     memTo[i] = j; candTo[j] = i; strength += m;
+    memStrength[i] = m; candStrength[j] = m;
   }
   const n = mem.toks.length + cand.toks.length;
   return {
-    memTo, candTo, strength,
+    memTo, candTo, strength, memStrength, candStrength,
     memOnly: mem.toks.filter((t) => memTo[t.i] === -1),
     candOnly: cand.toks.filter((t) => candTo[t.i] === -1),
     dice: n ? (2 * strength) / n : 0,

@@ -21,6 +21,8 @@ const CAND_COVERAGE_FOR_CONFLICT = 0.4;
 function blockers(s: Signals): string[] {
   const r: string[] = [];
   if (s.possessorChange) r.push('possessor-change');
+  // A negation we could not place still forbids a merge: "has no X" is never a duplicate of "has X".
+  if (s.negationParity) r.push('negation-unplaced');
   if (s.voiceChange) r.push('voice-change');
   if (s.separateEpisode) r.push('separate-episode');
   if (s.leadingRelation) r.push('relation-change');

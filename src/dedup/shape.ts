@@ -9,6 +9,8 @@ export interface Tok {
   s: string;
   /** Position among the fact's content tokens. */
   i: number;
+  /** Position among all the fact's words (stopwords included): adjacency means a phrase. */
+  wi: number;
   /** A quantity, date, time or other value that can change without changing the attribute. */
   value: boolean;
   /** Written as a possessor ("sister's", "parents'"). */
@@ -78,7 +80,7 @@ export function shapeOf(normalized: string): Shape {
     if (NEGATORS.has(w)) { negations++; negScope = 3; continue; }
     if (CESSATION.has(w) || (PARTICLES.has(ws[k + 1] ?? '') && CESSATION_PHRASES.test(`${w} ${ws[k + 1]}`))) { hasCessation = true; endScope = 3; }
     if (COPULAS.has(w) && copulaAt < 0) copulaAt = toks.length;
-    if ((COPULAS.has(w) || w === 'been' || w === 'being' || w === 'get' || w === 'gets' || w === 'got') && /(?:ed|en)$/.test(ws[k + 1] ?? '') && ws[k + 1] !== 'named') passive = true;
+    if ((COPULAS.has(w) || w === 'been' || w === 'being' || w === 'get' || w === 'gets' || w === 'got') && isParticiple(ws[k + 1] ?? '')) passive = true;
     let poss = false;
     if (/'s$/.test(w)) { w = w.slice(0, -2); poss = true; } else if (/s'$/.test(w)) { w = w.slice(0, -1); poss = true; }
     w = w.replace(/'/g, '');
@@ -87,7 +89,7 @@ export function shapeOf(normalized: string): Shape {
     if (sent) sentiment = sent;
     if (negScope > 0) { negated.push(toks.length); negScope--; }
     if (endScope > 0 && !CESSATION.has(w)) { ended.push(toks.length); endScope--; }
-    toks.push({ w, s: stem(w), i: toks.length, value: VALUE.test(w) || MONTHS.has(w) || WEEKDAYS.has(w), poss, sentiment: sent });
+    toks.push({ w, s: stem(w), i: toks.length, wi: k, value: VALUE.test(w) || MONTHS.has(w) || WEEKDAYS.has(w), poss, sentiment: sent });
   }
   if (DISLIKE_PHRASES.some((re) => re.test(normalized))) { sentiment = -1; negations = Math.max(0, negations - 1); }
   const polarity = sentiment * (negations % 2 ? -1 : 1);
@@ -108,6 +110,15 @@ function tenseOf(head: string[]): Shape['tense'] {
     if (w === 'is' || w === 'has' || w === 'does' || (/[^su]s$/.test(w) && canBeVerb(w))) present = true;
   }
   return present ? 'present' : 'none';
+}
+
+const IRREGULAR_PARTICIPLES = new Set(['taken', 'given', 'written', 'born', 'known', 'seen', 'done', 'eaten', 'driven', 'chosen',
+  'broken', 'stolen', 'forgotten', 'hidden', 'shown', 'thrown', 'told', 'taught', 'bought', 'brought', 'caught', 'paid', 'made',
+  'sold', 'held', 'kept', 'left', 'lost', 'met', 'hurt', 'hit', 'bitten', 'beaten', 'raised', 'found', 'sent', 'built']);
+/** A passive participle ("mentored", "taken"), not an adjective in -ed used as a state ("named", "married", "interested"). */
+function isParticiple(w: string): boolean {
+  if (IRREGULAR_PARTICIPLES.has(w)) return true;
+  return /ed$/.test(w) && !['named', 'called', 'married', 'interested', 'based', 'engaged', 'retired', 'divorced', 'allergic', 'tired', 'excited', 'located'].includes(w) && canBeVerb(w);
 }
 
 const IRREGULAR_PAST = new Set(['went', 'came', 'made', 'took', 'gave', 'got', 'saw', 'met', 'began', 'found', 'bought', 'brought',

@@ -11,6 +11,8 @@ export interface Signals {
   memCoverage: number;
   candCoverage: number;
   negationMismatch: boolean;
+  /** One side has an odd number of negators, the other even (whatever they apply to). */
+  negationParity: boolean;
   /** One likes what the other dislikes. */
   polarityFlip: boolean;
   antonym: boolean;
@@ -44,10 +46,12 @@ const coverage = (toks: Tok[], to: number[]) => {
 };
 
 /** The scope applies to shared content: its head word is shared, or two of its words are (particles aside). */
-function inScope(s: Shape, scope: number[], to: number[]): boolean {
+function inScope(s: Shape, scope: number[], strength: number[]): boolean {
+  // Synonyms are too loose here: "losing his job" must not end "a business venture".
+  const shared = (i: number) => strength[i]! >= 0.9;
   if (!scope.length) return false;
-  if (to[scope[0]!] !== -1) return true;
-  return scope.filter((i) => to[i] !== -1 && !PARTICLES.has(s.toks[i]!.w)).length >= 2;
+  if (shared(scope[0]!)) return true;
+  return scope.filter((i) => shared(i) && !PARTICLES.has(s.toks[i]!.w)).length >= 2;
 }
 
 /** First index in `toks` that has a counterpart. */
@@ -69,15 +73,15 @@ export function signals(cand: Prepared, mem: Prepared): Signals {
     if (antonym) break;
   }
   // A state change or a negation only counts when what it applies to is shared.
-  const stateChange = B.hasCessation && !A.hasCessation && inScope(B, B.ended, al.candTo);
+  const stateChange = B.hasCessation && !A.hasCessation && inScope(B, B.ended, al.candStrength);
   const extraNeg = A.negations % 2 !== B.negations % 2;
-  const negationMismatch = extraNeg && (A.negations > B.negations ? inScope(A, A.negated, al.memTo) : inScope(B, B.negated, al.candTo));
+  const negationMismatch = extraNeg && (A.negations > B.negations ? inScope(A, A.negated, al.memStrength) : inScope(B, B.negated, al.candStrength));
 
   const numberMismatch = memOnly.length > 0 && candOnly.length > 0 && memOnly.every((t) => t.value) && candOnly.every((t) => t.value);
 
   // Value slot: everything before the copula (or the functional predicate) matches, the differences come after it.
   let valueMismatch = false;
-  if (memOnly.length && candOnly.length && memOnly.length <= 3 && candOnly.length <= 3) {
+  if (memOnly.length && candOnly.length && memOnly.length <= 2 && candOnly.length <= 2) {
     const slotStart = (s: typeof A, to: number[]) => {
       if (s.copulaAt > 0) {
         const subject = s.toks.slice(0, s.copulaAt);
@@ -102,11 +106,13 @@ export function signals(cand: Prepared, mem: Prepared): Signals {
   const fa = firstMatched(al.memTo);
   return {
     al, memCoverage, candCoverage,
-    negationMismatch,
+    negationMismatch: negationMismatch || (extraNeg && memOnly.length === 0 && candOnly.length === 0),
+    // A negation inside what the candidate adds ("... without needing help") is about the new part only.
+    negationParity: extraNeg && !(B.negations > A.negations && B.negated.length > 0 && B.negated.every((i) => al.candTo[i] === -1)),
     polarityFlip: A.polarity * B.polarity < 0,
     moreGeneral: candOnly.length > 0 && candOnly.length <= 2 && memOnly.length > 0 && memOnly.length <= 4 && contiguous(candOnly)
       && specializes(candOnly, memOnly),
-    moreSpecific: memOnly.length > 0 && memOnly.length <= 3 && candOnly.length > 0 && candOnly.length <= 4 && contiguous(memOnly) && specializes(memOnly, candOnly),
+    moreSpecific: memOnly.length > 0 && memOnly.length <= 3 && candOnly.length > 0 && candOnly.length <= 3 && contiguous(memOnly) && specializes(memOnly, candOnly),
     separateEpisode: A.episodic !== B.episodic || (A.tense !== 'none' && B.tense !== 'none' && A.tense !== B.tense),
     antonym, stateChange, numberMismatch, valueMismatch, possessorChange, voiceChange, leadingRelation,
     containsMore: memOnly.length === 0 && candOnly.length > 0 && A.toks.length > 0,
@@ -114,7 +120,7 @@ export function signals(cand: Prepared, mem: Prepared): Signals {
   };
 }
 
-const contiguous = (ts: Tok[]) => ts.every((t, k) => k === 0 || t.i === ts[k - 1]!.i + 1);
+const contiguous = (ts: Tok[]) => ts.every((t, k) => k === 0 || t.wi === ts[k - 1]!.wi + 1);
 
 /** The memory-only words (as a phrase, or their last word, the head) have a hyponym among the candidate-only words. */
 function specializes(memOnly: Tok[], candOnly: Tok[]): boolean {
@@ -123,7 +129,7 @@ function specializes(memOnly: Tok[], candOnly: Tok[]): boolean {
   const specific: string[] = [];
   for (let k = 0; k < candOnly.length; k++) {
     specific.push(candOnly[k]!.w);
-    if (k + 1 < candOnly.length && candOnly[k + 1]!.i === candOnly[k]!.i + 1) specific.push(`${candOnly[k]!.w} ${candOnly[k + 1]!.w}`);
+    if (k + 1 < candOnly.length && candOnly[k + 1]!.wi === candOnly[k]!.wi + 1) specific.push(`${candOnly[k]!.w} ${candOnly[k + 1]!.w}`);
   }
   return general.some((g) => specific.some((sp) => isKindOf(sp, g)));
 }

@@ -8,6 +8,8 @@ import type { Neighbour, Prepared, UserIndex } from './types.js';
 const CANDIDATE_BUDGET = 256;
 /** Postings walked per token at most; longer lists (common words) are skipped once there are candidates. */
 const MAX_LIST = 2000;
+/** Users with at most this many memories are compared with every one of them. */
+const SMALL_USER = 32;
 /** Candidates re-ranked by exact cosine. */
 const RERANK = 64;
 
@@ -71,7 +73,9 @@ export class InvertedUserIndex implements UserIndex {
         if (++walked >= MAX_LIST) break;
       }
     }
-    let ids = [...tally.keys()];
+    // A user with few memories is compared with all of them: cheap, and finds relations that share no word
+    // ("a musical instrument" / "a cello").
+    let ids = this.items.size <= SMALL_USER ? [...this.items.keys()] : [...tally.keys()];
     if (ids.length > RERANK) ids = ids.sort((a, b) => tally.get(b)! - tally.get(a)!).slice(0, RERANK);
     const out: Neighbour[] = [];
     for (const id of ids) {
