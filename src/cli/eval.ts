@@ -6,6 +6,7 @@ import { prCurve, scorePairs, type PairReport } from '../eval/metrics.js';
 import { prPlotSvg } from '../eval/plot.js';
 import { evalEngine, readFacts, readPairs, runPairs, runStream, type Progress, type StreamReport } from '../eval/run.js';
 import type { EngineOptions } from '../options.js';
+import { providersFromEnv } from './providerEnv.js';
 
 export const EVAL_USAGE = `usage: memdedup eval (--pairs FILE | --stream FILE) [options]
 
@@ -22,17 +23,9 @@ export const EVAL_USAGE = `usage: memdedup eval (--pairs FILE | --stream FILE) [
 `;
 
 export function evalOptions(v: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): EngineOptions {
-  const o: EngineOptions = {};
-  const eu = (v['embedder-url'] as string | undefined) ?? env.MEMDEDUP_EMBEDDER_URL;
-  if (eu) {
-    const apiKey = env.MEMDEDUP_EMBEDDER_API_KEY ?? env.OPENAI_API_KEY;
-    o.embedder = { kind: 'openai', baseURL: eu, model: (v['embedder-model'] as string | undefined) ?? env.MEMDEDUP_EMBEDDER_MODEL ?? 'text-embedding-3-small', ...(apiKey ? { apiKey } : {}) };
-  }
-  const ju = (v['judge-url'] as string | undefined) ?? env.MEMDEDUP_JUDGE_URL;
-  if (ju) {
-    const apiKey = env.MEMDEDUP_JUDGE_API_KEY ?? env.OPENAI_API_KEY;
-    o.judge = { kind: 'openai', baseURL: ju, model: (v['judge-model'] as string | undefined) ?? env.MEMDEDUP_JUDGE_MODEL ?? 'gpt-4o-mini', ...(apiKey ? { apiKey } : {}) };
-  }
+  const o: EngineOptions = providersFromEnv(env, { embedderUrl: v['embedder-url'] as string | undefined,
+    embedderModel: v['embedder-model'] as string | undefined, judgeUrl: v['judge-url'] as string | undefined,
+    judgeModel: v['judge-model'] as string | undefined });
   const t: Record<string, number> = {};
   for (const k of ['duplicate', 'conflict', 'update'] as const) {
     const raw = v[`${k}-threshold`];
