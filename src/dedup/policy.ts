@@ -16,6 +16,10 @@ export const DEFAULT_THRESHOLDS: Readonly<PolicyThresholds> = Object.freeze({ du
 
 /** A conflict also needs the candidate to be mostly about the memory's subject, not a long story touching it. */
 const CAND_COVERAGE_FOR_CONFLICT = 0.4;
+/** A state change often has its own verb ("teaches at UCL" / "left UCL"): half the memory shared is enough. */
+const STATE_CHANGE_MEM_COVERAGE = 0.5;
+/** A state change usually says what came instead ("left UCL for a job in industry"): it may add more. */
+const CAND_COVERAGE_FOR_STATE_CHANGE = 0.25;
 
 /** Why a pair is not merged although its words are close. */
 function blockers(s: Signals): string[] {
@@ -38,7 +42,9 @@ export function judgePair(cand: Prepared, n: Neighbour, t: PolicyThresholds, met
   else if (s.negationMismatch) conflict.push('negation-mismatch');
   if (s.antonym) conflict.push('antonym');
   if (s.stateChange) conflict.push('state-change');
-  if (conflict.length && s.memCoverage >= t.conflict && s.candCoverage >= CAND_COVERAGE_FOR_CONFLICT) return { ...base, action: 'superseded', reasons: conflict };
+  const candNeeded = conflict.length === 1 && conflict[0] === 'state-change' ? CAND_COVERAGE_FOR_STATE_CHANGE : CAND_COVERAGE_FOR_CONFLICT;
+  const memNeeded = conflict.length === 1 && conflict[0] === 'state-change' ? STATE_CHANGE_MEM_COVERAGE : t.conflict;
+  if (conflict.length && s.memCoverage >= memNeeded && s.candCoverage >= candNeeded) return { ...base, action: 'superseded', reasons: conflict };
   if (conflict.length) return undefined;
   const blocked = blockers(s);
   if (s.numberMismatch && !blocked.length) return { ...base, action: 'superseded', reasons: ['number-mismatch'] };

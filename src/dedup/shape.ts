@@ -43,6 +43,10 @@ export interface Shape {
   tense: 'past' | 'present' | 'none';
 }
 
+const TIME_WORDS = new Set(['day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years', 'ago', 'last', 'next', 'morning',
+  'evening', 'night', 'weekend', 'today', 'yesterday', 'tomorrow', 'time', 'times']);
+const PREPOSITIONS = new Set(['with', 'from', 'at', 'in', 'on', 'for', 'to']);
+
 const EPISODE = /\b(?:last (?:week|weekend|month|year|night|friday|saturday|sunday|monday|tuesday|wednesday|thursday|summer|winter|spring|fall)|yesterday|recently|ago|this (?:morning|afternoon|evening|past)|over the weekend|tonight|today|earlier)\b/;
 
 /** Inflection only: plurals, -ed, -ing, third person; a final e and a doubled consonant are dropped so forms meet. */
@@ -76,9 +80,15 @@ export function shapeOf(normalized: string): Shape {
   let negScope = 0, endScope = 0;
   for (let k = 0; k < ws.length; k++) {
     let w = ws[k]!;
-    if (SCOPE_BREAK.has(w) && w !== 'to') { negScope = 0; endScope = 0; }
+    // A clause word closes open scopes, except a preposition right after a state-change verb ("split up | with X").
+    if (SCOPE_BREAK.has(w) && w !== 'to') { negScope = 0; if (!(endScope === 3 && PREPOSITIONS.has(w))) endScope = 0; }
     if (NEGATORS.has(w)) { negations++; negScope = 3; continue; }
-    if (CESSATION.has(w) || (PARTICLES.has(ws[k + 1] ?? '') && CESSATION_PHRASES.test(`${w} ${ws[k + 1]}`))) { hasCessation = true; endScope = 3; }
+    // "not let anything stop him" and "being lost in a book" end nothing.
+    const negatedHere = w !== 'longer' && w !== 'anymore' && (negScope > 0 || ws.slice(Math.max(0, k - 4), k).some((x) => NEGATORS.has(x)));
+    const adjectival = ['being', 'is', 'am', 'are', 'was', 'were', 'get', 'gets', 'got', 'feel', 'feels', 'felt'].includes(ws[k - 1] ?? '');
+    if (!negatedHere && !adjectival && (CESSATION.has(w) || (PARTICLES.has(ws[k + 1] ?? '') && CESSATION_PHRASES.test(`${w} ${ws[k + 1]}`)))) {
+      hasCessation = true; endScope = 3;
+    }
     if (COPULAS.has(w) && copulaAt < 0) copulaAt = toks.length;
     if ((COPULAS.has(w) || w === 'been' || w === 'being' || w === 'get' || w === 'gets' || w === 'got') && isParticiple(ws[k + 1] ?? '')) passive = true;
     let poss = false;
@@ -88,7 +98,9 @@ export function shapeOf(normalized: string): Shape {
     const sent = SENTIMENT.get(w) ?? 0;
     if (sent) sentiment = sent;
     if (negScope > 0) { negated.push(toks.length); negScope--; }
-    if (endScope > 0 && !CESSATION.has(w)) { ended.push(toks.length); endScope--; }
+    const timeWord = VALUE.test(w) || MONTHS.has(w) || WEEKDAYS.has(w) || TIME_WORDS.has(w);
+    // Times say when, not what: "lost power three days ago" does not end "three days ago".
+    if (endScope > 0 && !CESSATION.has(w) && !timeWord) { ended.push(toks.length); endScope--; }
     toks.push({ w, s: stem(w), i: toks.length, wi: k, value: VALUE.test(w) || MONTHS.has(w) || WEEKDAYS.has(w), poss, sentiment: sent });
   }
   if (DISLIKE_PHRASES.some((re) => re.test(normalized))) { sentiment = -1; negations = Math.max(0, negations - 1); }
