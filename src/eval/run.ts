@@ -69,8 +69,13 @@ export type PairResult = PairOutcome & { decision: Decision; pair: PairRow };
 export async function runPairs(engine: Engine, pairs: PairRow[], progress?: Progress): Promise<PairResult[]> {
   const decided: Promise<Decision>[] = pairs.map((p, i) => {
     const userId = `eval-pair-${i}`;
-    engine.submit({ userId, id: `${userId}-a`, text: p.a });
-    return engine.submit({ userId, id: `${userId}-b`, text: p.b }).decided;
+    try {
+      engine.submit({ userId, id: `${userId}-a`, text: p.a });
+      return engine.submit({ userId, id: `${userId}-b`, text: p.b }).decided;
+    } catch (e) {
+      // A text the engine refuses (empty, too long) is scored as an error, not a crash of the whole run.
+      return Promise.resolve({ candidateId: `${userId}-b`, userId, action: 'dead-letter', error: (e as Error).message } as Decision);
+    }
   });
   const ds = await tracked(decided, progress);
   return ds.map((d, i) => {
@@ -89,7 +94,11 @@ export async function runStream(engine: Engine, facts: FactRow[], progress?: Pro
   const decided = facts.map((f, i) => {
     const userId = `eval-${f.conv}-${f.speaker}`;
     users.add(userId);
-    return engine.submit({ userId, id: `eval-fact-${i}`, text: f.fact }).decided;
+    try {
+      return engine.submit({ userId, id: `eval-fact-${i}`, text: f.fact }).decided;
+    } catch (e) {
+      return Promise.resolve({ candidateId: `eval-fact-${i}`, userId, action: 'dead-letter', error: (e as Error).message } as Decision);
+    }
   });
   const decisions = await tracked(decided, progress);
   const merged = decisions.filter((d) => d.action === 'duplicate' || d.action === 'updated' || d.action === 'superseded').length;
