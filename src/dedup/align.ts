@@ -1,6 +1,6 @@
 // Aligns the content tokens of a memory and a candidate: which words of each have a counterpart in the other.
 import type { Shape, Tok } from './shape.js';
-import { related } from './wordnet.js';
+import { related, relatedPhrase } from './wordnet.js';
 
 export interface Alignment {
   /** For each memory token, the candidate token index it matched (or -1), and how strongly. */
@@ -45,6 +45,7 @@ export function tokenMatch(a: Tok, b: Tok): number {
   if (a.w.length >= 5 && b.w.length >= 5 && withinOneEdit(a.w, b.w)) return 0.9;
   if (root(a.s) === root(b.s) && root(a.s) !== a.s || root(a.s) === root(b.s) && root(b.s) !== b.s) return 0.8;
   if (related(a.w, b.w)) return 0.8;
+  if ((a.particle && relatedPhrase(a.w, a.particle, b.w)) || (b.particle && relatedPhrase(b.w, b.particle, a.w))) return 0.8;
   return 0;
 }
 

@@ -17,6 +17,8 @@ export interface Tok {
   poss: boolean;
   /** Carries liking or dislike (kept out of coverage; the polarity guard reads it). */
   sentiment: number;
+  /** The particle or preposition after it, for phrasal verbs WordNet knows ("put on" = "gain", "go to" = "attend"). */
+  particle?: string;
 }
 
 export interface Shape {
@@ -43,6 +45,7 @@ export interface Shape {
   tense: 'past' | 'present' | 'none';
 }
 
+const PHRASAL = new Set(['on', 'off', 'up', 'down', 'out', 'in', 'to', 'into', 'over', 'away', 'back', 'for', 'with']);
 const TIME_WORDS = new Set(['day', 'days', 'week', 'weeks', 'month', 'months', 'year', 'years', 'ago', 'last', 'next', 'morning',
   'evening', 'night', 'weekend', 'today', 'yesterday', 'tomorrow', 'time', 'times']);
 const PREPOSITIONS = new Set(['with', 'from', 'at', 'in', 'on', 'for', 'to']);
@@ -101,7 +104,8 @@ export function shapeOf(normalized: string): Shape {
     const timeWord = VALUE.test(w) || MONTHS.has(w) || WEEKDAYS.has(w) || TIME_WORDS.has(w);
     // Times say when, not what: "lost power three days ago" does not end "three days ago".
     if (endScope > 0 && !CESSATION.has(w) && !timeWord) { ended.push(toks.length); endScope--; }
-    toks.push({ w, s: stem(w), i: toks.length, wi: k, value: VALUE.test(w) || MONTHS.has(w) || WEEKDAYS.has(w), poss, sentiment: sent });
+    const next = ws[k + 1];
+    toks.push({ ...(next && PHRASAL.has(next) ? { particle: next } : {}), w, s: stem(w), i: toks.length, wi: k, value: VALUE.test(w) || MONTHS.has(w) || WEEKDAYS.has(w), poss, sentiment: sent });
   }
   if (DISLIKE_PHRASES.some((re) => re.test(normalized))) { sentiment = -1; negations = Math.max(0, negations - 1); }
   const polarity = sentiment * (negations % 2 ? -1 : 1);

@@ -180,6 +180,22 @@ export function related(a: string, b: string): boolean {
   return false;
 }
 
+/** A phrasal verb ("put on", "goes to") means the same as a word ("gain", "attend") in one of its top senses. */
+export function relatedPhrase(verb: string, particle: string, other: string): boolean {
+  const key = `${verb}_${particle}`;
+  let senses = senseMemo.get('p:' + key);
+  if (!senses) {
+    const idx = index('verb');
+    senses = [];
+    for (const l of lemmas(verb, 'verb')) for (const o of (idx?.lookup(`${l}_${particle}`) ?? []).slice(0, 3)) senses.push(-o);
+    if (senseMemo.size >= MEMO_MAX) senseMemo.clear();
+    senseMemo.set('p:' + key, senses);
+  }
+  if (!senses.length) return false;
+  const so = topSenses(other);
+  return senses.some((x) => so.includes(x));
+}
+
 const ancestorMemo = new Map<string, Set<number>>();
 /** Noun synsets a few hypernym steps above a word's two most frequent senses, cached per word. */
 function ancestors(word: string, depth: number): Set<number> {
