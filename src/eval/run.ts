@@ -10,7 +10,7 @@ import type { Decision } from '../types.js';
 import { labelOfDecision, parseLabel, type Label, type PairOutcome } from './metrics.js';
 
 /** Reasons after which the duplicate threshold alone decided (the pair was mergeable had it scored higher). */
-const THRESHOLD_ONLY = new Set(['below-threshold', 'similar', 'contained-in', 'exact-match', 'semantic-similar', 'judge-same']);
+const THRESHOLD_ONLY = new Set(['below-threshold', 'same-content', 'contained-in', 'more-general', 'exact-match', 'semantic-similar']);
 
 export interface PairRow { a: string; b: string; label: Label; kind?: string }
 export interface FactRow { conv: string; speaker: string; fact: string }
