@@ -53,6 +53,8 @@ export function judgePair(cand: Prepared, n: Neighbour, t: PolicyThresholds, met
   if (s.containsMore && s.memCoverage >= t.update) return { ...base, action: 'updated', reasons: ['contains-more'] };
   if (s.al.memOnly.length === 0 && s.al.candOnly.length === 0 && s.al.dice >= t.duplicate) return { ...base, action: 'duplicate', reasons: ['same-content'] };
   if (s.containedIn && s.al.dice >= t.duplicate) return { ...base, action: 'duplicate', reasons: ['contained-in'] };
+  // Mergeable by its words, but not close enough: the duplicate threshold alone kept it apart.
+  if ((s.al.memOnly.length === 0 && s.al.candOnly.length === 0) || s.containedIn) return { ...base, action: 'added', reasons: ['below-threshold'] };
   if (s.moreGeneral && s.memCoverage >= t.conflict) return { ...base, action: 'duplicate', reasons: ['more-general'] };
   if (s.moreSpecific) return { ...base, action: 'updated', reasons: ['more-specific'] };
   return undefined;
@@ -70,7 +72,7 @@ export function applyPolicy(cand: Prepared, nbrs: Neighbour[], t: PolicyThreshol
   const top = nbrs[0];
   if (!top) return { action: 'added', method, score: 0, reasons: ['no-neighbour'] };
   const s = signals(cand, top.prepared);
-  return { action: 'added', memoryId: top.id, comparedText: top.prepared.text, method, score: round(s.al.dice), reasons: ['below-threshold'] };
+  return { action: 'added', memoryId: top.id, comparedText: top.prepared.text, method, score: round(s.al.dice), reasons: ['different-content'] };
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;

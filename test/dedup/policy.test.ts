@@ -34,7 +34,7 @@ describe('policy', () => {
     ['Is learning Italian', 'Stopped learning Italian', 'superseded', 'state-change'],
     ['Teaches a yoga class', "Their neighbour's daughter teaches a yoga class", 'added', 'possessor-change'],
     ['Coaches a chess club', 'Was coached by a chess club', 'added', 'voice-change'],
-    ['Collects old maps', 'Collects old stamps', 'added', 'below-threshold'],
+    ['Collects old maps', 'Collects old stamps', 'added', 'different-content'],
     ['Has a musical instrument', 'Has a cello', 'updated', 'more-specific'],
   ])('%s / %s -> %s (%s)', async (memory, candidate, action, reason) => {
     const v = await decide(memory, candidate);
