@@ -1,4 +1,5 @@
 // `memdedup <command>`: one file per command; this one only dispatches.
+import { evalCommand } from './eval.js';
 import { serve } from './serve.js';
 import { sweepCommand } from './sweep.js';
 
@@ -7,6 +8,7 @@ const USAGE = `usage: memdedup <command> [options]
 commands:
   serve     run the HTTP API on the embedded defaults (HOST, PORT, MEMDEDUP_DB, MEMDEDUP_FLAGS_FILE)
   sweep     re-dedup memories flagged needsRecheck: sweep [--user U] [--json]
+  eval      measure dedup decisions on labelled pairs or a fact stream (memdedup eval --help)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -14,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'serve': await serve(); return -1;
     case 'sweep': return sweepCommand(rest);
+    case 'eval': return evalCommand(rest);
     case undefined: case '-h': case '--help': case 'help':
       process.stdout.write(USAGE); return 0;
     default:
