@@ -54,7 +54,12 @@ export interface EngineOptions {
   registry?: Registry;
   /** Alert thresholds, evaluated in process and rendered as Prometheus rules. @default the seed's */
   alerts?: AlertsOptions;
+  /** Cascade tuning; thresholds default to the values calibrated on the dev data. */
+  dedup?: { thresholds?: Partial<DedupThresholds> };
 }
+
+/** Policy thresholds (see src/dedup/policy.ts for what each one gates). */
+export interface DedupThresholds { duplicate: number; conflict: number; update: number }
 
 export interface ResolvedOptions {
   store: StoreOptions;
@@ -77,6 +82,7 @@ export interface ResolvedOptions {
   logger: Logger | undefined;
   registry: Registry | undefined;
   alerts: ResolvedAlerts;
+  dedup: { thresholds: Partial<DedupThresholds> };
 }
 
 const DEFAULTS: ResolvedOptions = {
@@ -100,6 +106,7 @@ const DEFAULTS: ResolvedOptions = {
   logger: undefined,
   registry: undefined,
   alerts: resolveAlerts(),
+  dedup: { thresholds: {} },
 };
 export const DEFAULT_OPTIONS: Readonly<ResolvedOptions> = Object.freeze(DEFAULTS);
 
@@ -151,5 +158,17 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
     logger: o.logger,
     registry: o.registry,
     alerts: resolveAlerts(o.alerts),
+    dedup: { thresholds: thresholds(o.dedup?.thresholds) },
   };
+}
+
+function thresholds(t: Partial<DedupThresholds> | undefined): Partial<DedupThresholds> {
+  const out: Partial<DedupThresholds> = {};
+  for (const k of ['duplicate', 'conflict', 'update'] as const) {
+    const v = t?.[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw invalidInput(`options.dedup.thresholds.${k}`, 'must be a number in [0, 1]');
+    out[k] = v;
+  }
+  return out;
 }

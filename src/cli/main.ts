@@ -1,7 +1,9 @@
 // `memdedup <command>`: one file per command; this one only dispatches.
 import { dashboard } from './dashboard.js';
 import { rules } from './rules.js';
+import { evalCommand } from './eval.js';
 import { serve } from './serve.js';
+import { sweepCommand } from './sweep.js';
 
 const USAGE = `usage: memdedup <command> [options]
 
@@ -9,6 +11,8 @@ commands:
   serve     run the HTTP API on the embedded defaults (HOST, PORT, MEMDEDUP_DB, MEMDEDUP_FLAGS_FILE)
   dashboard print the Grafana dashboard JSON
   rules     print the Prometheus alerting rules (--alerts <file.json> for other thresholds)
+  sweep     re-dedup memories flagged needsRecheck: sweep [--user U] [--json]
+  eval      measure dedup decisions on labelled pairs or a fact stream (memdedup eval --help)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -17,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'serve': await serve(); return -1;
     case 'rules': return rules(rest);
     case 'dashboard': return dashboard();
+    case 'sweep': return sweepCommand(rest);
+    case 'eval': return evalCommand(rest);
     case undefined: case '-h': case '--help': case 'help':
       process.stdout.write(USAGE); return 0;
     default:
