@@ -130,7 +130,8 @@ export class Engine {
     }
     let emitBreaker: (name: string, state: 'open' | 'halfOpen' | 'closed') => void = () => {};
     const base: Deduper = new Cascade({ topK: o.topK, thresholds: o.dedup.thresholds, embedder: o.embedder, judge: o.judge,
-      breaker: o.breakers.provider, onBreaker: (name, state) => emitBreaker(name, state) });
+      breaker: o.breakers.provider, onBreaker: (name, state) => emitBreaker(name, state),
+      onProviderCall: (provider, durationMs, outcome) => engine.emitter.safeEmit('provider', { provider, durationMs, outcome }) });
     const engine = new Engine(o, store, flags, internals.deduper ? internals.deduper(base) : base);
     emitBreaker = (name, state) => engine.emitter.safeEmit('breaker', { scope: 'provider', name, state });
     if (internals.background !== false) { engine.startPolling(); engine.sweeper.start(); }

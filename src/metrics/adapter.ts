@@ -17,7 +17,7 @@ const STATUS_TTL_MS = 50;
 
 export class MetricsAdapter {
   /** Breakers not closed, by `${scope}\0${name}`; a closed breaker is forgotten, so this stays bounded. */
-  private readonly openBreakers = new Map<string, { scope: string; state: string }>();
+  private readonly breakerStates = new Map<string, { scope: string; state: string }>();
   private batchesSinceAsked = 0;
   private status: { at: number; value: EngineStatus } | null = null;
   private lastCache = { hits: 0, misses: 0 };
@@ -48,14 +48,24 @@ export class MetricsAdapter {
     return busy;
   }
 
-  /** Breakers currently not closed, by scope and state. */
+  /**
+   * Breakers currently not closed, by scope and state. Open user breakers and provider states come
+   * from engine.status() (the breaker registry knows about evictions); half-open user breakers,
+   * which status() does not count, from the transitions seen.
+   */
   breakerCounts(): Array<{ scope: string; state: string; count: number }> {
     const counts = new Map<string, { scope: string; state: string; count: number }>();
-    for (const b of this.openBreakers.values()) {
-      const key = `${b.scope}\0${b.state}`;
-      const c = counts.get(key) ?? { scope: b.scope, state: b.state, count: 0 };
-      c.count++;
+    const add = (scope: string, state: string, n: number) => {
+      const key = `${scope}\0${state}`;
+      const c = counts.get(key) ?? { scope, state, count: 0 };
+      c.count += n;
       counts.set(key, c);
+    };
+    const b = this.source.status().breakers;
+    for (const e of this.breakerStates.values()) if (!b || (e.scope === 'user' && e.state === 'halfOpen')) add(e.scope, e.state, 1);
+    if (b) {
+      add('user', 'open', b.user.open);
+      for (const state of Object.values(b.provider)) if (state && state !== 'closed') add('provider', state, 1);
     }
     return [...counts.values()];
   }
@@ -106,15 +116,16 @@ export class MetricsAdapter {
     this.on('dead-letter', () => { f.deadLetters.inc(); f.errors.labels('batch').inc(); });
     this.on('fallback', ({ size, fallback }) => { f.fallbacks.labels(fallback).inc(size); });
     this.on('error', ({ stage }) => { f.errors.labels(stage).inc(); });
-    this.on('provider', ({ provider, durationMs, ok }) => {
-      f.providerCalls.labels(provider, ok ? 'ok' : 'error').inc();
-      f.providerDuration.labels(provider).observe(durationMs / 1000);
+    this.on('provider', ({ provider, durationMs, outcome }) => {
+      f.providerCalls.labels(provider, outcome).inc();
+      // A call refused by the open breaker sent no request: it has no latency.
+      if (outcome !== 'rejected') f.providerDuration.labels(provider).observe(durationMs / 1000);
     });
     this.on('breaker', ({ scope, name, state }) => {
       f.breakerTransitions.labels(scope, state).inc();
       const key = `${scope}\0${name}`;
-      if (state === 'closed') this.openBreakers.delete(key);
-      else this.openBreakers.set(key, { scope, state });
+      if (state === 'closed') this.breakerStates.delete(key);
+      else this.breakerStates.set(key, { scope, state });
     });
   }
 }

@@ -43,7 +43,7 @@ export function createFamilies(registry: Registry) {
       labelNames: ['scope', 'to'] as const, registers: r }),
     breakers: new Gauge({ name: 'memdedup_breakers', help: 'Circuit breakers not closed, by scope and state.',
       labelNames: ['scope', 'state'] as const, registers: r }),
-    providerCalls: new BoundCounter({ name: 'memdedup_provider_calls_total', help: 'Calls to the embedder and judge providers, by outcome.',
+    providerCalls: new BoundCounter({ name: 'memdedup_provider_calls_total', help: 'Calls to the embedder and judge providers, by outcome (rejected: refused by the open breaker).',
       labelNames: ['provider', 'outcome'] as const, registers: r }),
     providerDuration: new BoundHistogram({ name: 'memdedup_provider_duration_seconds', help: 'Provider call latency.',
       labelNames: ['provider'] as const, buckets: DURATION_BUCKETS, registers: r }),
@@ -79,7 +79,7 @@ export function zeroSeries(f: Families): void {
     for (const state of ['open', 'halfOpen'] as const) f.breakers.set({ scope, state }, 0);
   }
   for (const stage of ERROR_STAGES) f.errors.labels(stage);
-  for (const provider of PROVIDERS) for (const outcome of ['ok', 'error'] as const) f.providerCalls.labels(provider, outcome);
+  for (const provider of PROVIDERS) for (const outcome of ['ok', 'error', 'rejected'] as const) f.providerCalls.labels(provider, outcome);
   for (const fallback of ['store-exact', 'defer'] as const) f.fallbacks.labels(fallback);
   for (const state of ['queued', 'running'] as const) f.lanes.set({ state }, 0);
 }

@@ -64,20 +64,41 @@ describe('metrics registry', () => {
     await load(e, 4, 40, 'gauge');
     // A second round on the same users: their indexes come from the cache.
     await load(e, 4, 8, 'gauge');
-    e.emitter.safeEmit('breaker', { scope: 'user', name: 'gauge-user-1', state: 'open' });
     const text = await e.registry.metrics();
     expect(text).not.toMatch(/gauge-user-/);
     expect(value(text, 'memdedup_journal_depth')).toBe(0);
     expect(value(text, 'memdedup_journal_limit')).toBe(e.options.journalLimit);
     expect(value(text, 'memdedup_index_cache_hits_total')).toBeGreaterThan(0);
     expect(value(text, 'memdedup_index_cache_misses_total')).toBe(4);
-    expect(value(text, 'memdedup_breakers{scope="user",state="open"}')).toBe(1);
-    expect(value(text, 'memdedup_breaker_transitions_total{scope="user",to="open"}')).toBe(1);
     expect(value(text, 'memdedup_batch_size_sum{mode="full"}')).toBe(48);
     expect(value(text, 'memdedup_decision_latency_seconds_count{priority="normal"}')
       + value(text, 'memdedup_decision_latency_seconds_count{priority="high"}')).toBe(48);
-    e.emitter.safeEmit('breaker', { scope: 'user', name: 'gauge-user-1', state: 'closed' });
-    expect(value(await e.registry.metrics(), 'memdedup_breakers{scope="user",state="open"}')).toBe(0);
+  });
+
+  it('follows a real per-user breaker: opened by failures, closed by a good trial batch', async () => {
+    const e = await engineWith({ breakers: { user: { failures: 2, resetTimeoutMs: 100 } }, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } });
+    const prepare = e.deduper.prepare;
+    e.deduper.prepare = async () => { throw new Error('cannot featurize'); };
+    // Scrape at the moment it opens (collect() reads status() synchronously, before the scrape's first await).
+    const atOpen = new Promise<string>((r) => e.emitter.on('breaker', (ev) => { if (ev.state === 'open') r(e.registry.metrics()); }));
+    await Promise.all(Array.from({ length: 4 }, (_, i) => e.submit({ userId: 'brk-user', text: `Sails dinghies ${i}` })).map((s) => s.decided));
+    let text = await atOpen;
+    expect(text).not.toMatch(/brk-user/);
+    expect(value(text, 'memdedup_breakers{scope="user",state="open"}')).toBe(1);
+    // It may have re-opened after a failed half-open trial while the retries ran.
+    expect(value(text, 'memdedup_breaker_transitions_total{scope="user",to="open"}')).toBeGreaterThanOrEqual(1);
+    text = await e.registry.metrics();
+    expect(value(text, 'memdedup_errors_total{stage="batch"}')).toBeGreaterThanOrEqual(2);
+    e.deduper.prepare = prepare;
+    const closed = () => value(text, 'memdedup_breaker_transitions_total{scope="user",to="closed"}');
+    for (let i = 0; i < 40 && closed() === 0; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      await e.submit({ userId: 'brk-user', text: `Sails catamarans ${i}` }).decided;
+      text = await e.registry.metrics();
+    }
+    expect(closed()).toBe(1);
+    expect(value(text, 'memdedup_breakers{scope="user",state="open"}')).toBe(0);
+    expect(value(text, 'memdedup_breakers{scope="user",state="halfOpen"}')).toBe(0);
   });
 
   it('counts refused submissions by outcome and failures by stage', async () => {
@@ -99,7 +120,7 @@ describe('metrics registry', () => {
     const busy = new Promise<void>((r) => e.emitter.once('batch', () => r()));
     const loading = load(e, 7, 500, 'lint');
     await busy;
-    e.emitter.safeEmit('provider', { provider: 'embedder', durationMs: 12, ok: true });
+    e.emitter.safeEmit('provider', { provider: 'embedder', durationMs: 12, outcome: 'ok' });
     const during = await e.registry.metrics();
     await loading;
     expect(value(during, 'memdedup_journal_depth')).toBeGreaterThan(0);
