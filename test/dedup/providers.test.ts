@@ -63,7 +63,7 @@ describe('OpenAI-compatible providers', () => {
       const d = await pair(engine, 'u1', 'Plays chess online with friends', 'With friends online plays chess');
       expect(d.action).toBe('duplicate');
       expect(embedCalls - before).toBeLessThanOrEqual(2);
-      expect(engine.status().breakers).toEqual({ provider: { embedder: 'closed' } });
+      expect(engine.status().breakers.provider).toEqual({ embedder: 'closed' });
       expect(d.reasons).not.toContain('embedder-fallback');
     } finally { await engine.close(); }
   });
@@ -116,14 +116,14 @@ describe('OpenAI-compatible providers', () => {
       const before = embedCalls;
       const ds = await Promise.all(Array.from({ length: 100 }, (_, i) => engine.submit({ userId: `b${i % 20}`, text: `Fact number ${i} about topic ${i}` }).decided));
       expect(ds.every((d) => d.action !== 'dead-letter')).toBe(true);
-      expect(engine.status().breakers).toEqual({ provider: { embedder: 'open' } });
+      expect(engine.status().breakers.provider).toEqual({ embedder: 'open' });
       expect(embedCalls - before).toBeLessThanOrEqual(10);
       expect(transitions).toContain('embedder:open');
       mode = 'ok';
       await new Promise((r) => setTimeout(r, 400));
       const d = await engine.submit({ userId: 'b-after', text: 'Brews coffee at home' }).decided;
       expect(d.reasons).not.toContain('embedder-fallback');
-      expect(engine.status().breakers).toEqual({ provider: { embedder: 'closed' } });
+      expect(engine.status().breakers.provider).toEqual({ embedder: 'closed' });
       expect(transitions).toEqual(expect.arrayContaining(['embedder:halfOpen', 'embedder:closed']));
     } finally { await engine.close(); }
   });
