@@ -2,6 +2,7 @@
 import { createEngine } from '../engine.js';
 import { createApp, listen } from '../http/server.js';
 import type { EngineOptions } from '../options.js';
+import { loadServeConfig } from './serveConfig.js';
 
 /** How long SIGTERM waits for the engine to drain before leaving the rest in the journal. */
 const DRAIN_ON_EXIT_MS = 20_000;
@@ -16,11 +17,20 @@ export function serveOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptions {
 }
 
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const engine = await createEngine(serveOptionsFromEnv(env));
+  const { config, file } = loadServeConfig(env);
+  // The config file's engine options apply; the environment wins where it says something.
+  const fromEnv = serveOptionsFromEnv(env);
+  const options: EngineOptions = { ...fromEnv, ...(config.engine as EngineOptions) };
+  if (env.MEMDEDUP_DB) options.store = fromEnv.store;
+  if (env.MEMDEDUP_FLAGS_FILE) options.flags = fromEnv.flags;
+  if (env.LOG_LEVEL) options.logLevel = fromEnv.logLevel;
+  const engine = await createEngine(options);
   const host = env.HOST || '127.0.0.1';
   const port = Number(env.PORT || 8080);
-  const srv = await listen(createApp(engine), host, port);
-  process.stdout.write(`memdedup serving on ${srv.url}\n`);
+  const log = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: Date.now(), ...line })}\n`);
+  const app = createApp(engine, { token: env.MEMDEDUP_API_TOKEN || undefined, protectOps: config.protectOps, diagnostics: config.diagnostics, log });
+  const srv = await listen(app, host, port);
+  process.stdout.write(`memdedup serving on ${srv.url} (config ${file ?? 'defaults'}, diagnostics ${config.diagnostics ? 'on' : 'off'}, auth ${env.MEMDEDUP_API_TOKEN ? 'on' : 'off'})\n`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -2,20 +2,43 @@
 import express, { type Express } from 'express';
 import type { Server } from 'node:http';
 import type { Engine } from '../engine.js';
-import { errorHandler, notFound } from './errors.js';
+import { bearerAuth } from './auth.js';
+import { errorHandler, notFound, requireJsonBody } from './errors.js';
+import { opsRoutes, statusRegistry, type MetricsSource } from './opsRoutes.js';
 import { memoryRoutes } from './routes.js';
 
 export const BODY_LIMIT = '1mb';
 
-export function createApp(engine: Engine): Express {
+export interface HttpOptions {
+  /** When set, every /api/ route needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Also require the token on /metrics, /healthz and /readyz. @default false */
+  protectOps?: boolean;
+  /** Mount the seed's diagnostic endpoints. @default false (`memdedup serve` turns them on unless configured off) */
+  diagnostics?: boolean;
+  /** The Prometheus registry /metrics answers from. @default a minimal one built from engine.status() */
+  registry?: MetricsSource;
+  /** Structured log lines (erasures as a count, internal errors without request data). */
+  log?: (line: Record<string, unknown>) => void;
+}
+
+export function createApp(engine: Engine, o: HttpOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  const registry = o.registry ?? statusRegistry(engine);
+  // Auth before body parsing: an unauthenticated body is never read.
+  if (o.token) {
+    const auth = bearerAuth(o.token);
+    app.use('/api', auth);
+    if (o.protectOps) app.use(['/metrics', '/healthz', '/readyz'], auth);
+  }
+  app.use(requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT, type: () => true, strict: false }));
-  app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
-  app.use('/api/memory', memoryRoutes(engine));
+  app.use(opsRoutes(engine, registry));
+  app.use('/api/memory', memoryRoutes(engine, { diagnostics: o.diagnostics, registry, log: o.log }));
   app.use(notFound);
-  app.use(errorHandler);
+  app.use(errorHandler((err) => o.log?.({ level: 'error', msg: 'internal error', error: err instanceof Error ? err.message : String(err) })));
   return app;
 }
 
