@@ -25,6 +25,8 @@ export interface HttpOptions {
 export function createApp(engine: Engine, o: HttpOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Answers are small and mostly unique: hashing each one for an ETag costs more than it saves.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   const registry = o.registry ?? statusRegistry(engine);
   // Auth before body parsing: an unauthenticated body is never read.
