@@ -88,7 +88,7 @@ describe('hostile input', () => {
     expect(ok.status).toBe(200);
     expect(t.engine.status().closed).toBe(false);
     expect(t.engine.flags.list().every((f) => f.enabled)).toBe(true);
-  });
+  }, 240_000);
 
   it('loses no accepted candidate with 200 concurrent clients', async () => {
     const clients = 200;
