@@ -1,17 +1,9 @@
 // Readiness: the checks /readyz, GET /status and the production-readiness diagnostic share.
 import type { Engine } from '../engine.js';
+import { alertName, firingAlerts } from './observed.js';
 
 export interface ReadinessCheck { name: string; ok: boolean; required: boolean; detail?: string }
 export interface Readiness { ready: boolean; score: number; checks: ReadinessCheck[] }
-
-/** An alert as the observability part reports it in engine.status().alerts; read defensively. */
-interface AlertLike { name?: string; severity?: string; firing?: boolean; state?: string }
-
-export function firingAlerts(status: Record<string, unknown>): AlertLike[] {
-  const alerts = status.alerts;
-  const list: unknown[] = Array.isArray(alerts) ? alerts : Array.isArray((alerts as { alerts?: unknown[] })?.alerts) ? (alerts as { alerts: unknown[] }).alerts : [];
-  return (list as AlertLike[]).filter((a) => a && (a.firing === true || a.state === 'firing'));
-}
 
 /**
  * Required checks decide `ready`; the score (0-100) also counts the advisory ones, so a dashboard
@@ -25,15 +17,15 @@ export async function readiness(engine: Engine): Promise<Readiness> {
   checks.push({ name: 'store-reachable', ok: storeOk, required: true });
   checks.push({ name: 'flags-synchronized', ok: status.flags.synchronized, required: true, detail: status.flags.mode });
   checks.push({ name: 'engine-open', ok: !status.closed, required: true });
-  const critical = firingAlerts(status).filter((a) => a.severity === 'critical');
+  const critical = firingAlerts(engine, 'critical');
   checks.push({ name: 'no-critical-alert', ok: critical.length === 0, required: true,
-    detail: critical.length ? critical.map((a) => a.name ?? '?').join(', ') : undefined });
+    detail: critical.length ? critical.map(alertName).join(', ') : undefined });
   const fill = status.journal.inflight / status.journal.limit;
   checks.push({ name: 'journal-headroom', ok: fill < 0.8, required: false, detail: `${Math.round(fill * 100)}% of the journal limit` });
   let dead = -1;
   if (storeOk) { try { dead = (await engine.store.deadLetters(1)).length; } catch { dead = -1; } }
   checks.push({ name: 'no-dead-letters', ok: dead === 0, required: false });
-  checks.push({ name: 'no-alert-firing', ok: firingAlerts(status).length === 0, required: false });
+  checks.push({ name: 'no-alert-firing', ok: firingAlerts(engine).length === 0, required: false });
   const ready = checks.every((c) => c.ok || !c.required);
   // Required checks weigh twice the advisory ones.
   let got = 0, total = 0;

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { Engine } from '../engine.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler, notFound, requireJsonBody } from './errors.js';
+import { engineLog, engineRegistry } from './observed.js';
 import { opsRoutes, statusRegistry, type MetricsSource } from './opsRoutes.js';
 import { memoryRoutes } from './routes.js';
 
@@ -16,9 +17,9 @@ export interface HttpOptions {
   protectOps?: boolean;
   /** Mount the seed's diagnostic endpoints. @default false (`memdedup serve` turns them on unless configured off) */
   diagnostics?: boolean;
-  /** The Prometheus registry /metrics answers from. @default a minimal one built from engine.status() */
+  /** The Prometheus registry /metrics answers from. @default the engine's `registry`, else a minimal one from engine.status() */
   registry?: MetricsSource;
-  /** Structured log lines (erasures as a count, internal errors without request data). */
+  /** Structured log lines (erasures as a count, internal errors without request data). @default the engine's logger, else stdout */
   log?: (line: Record<string, unknown>) => void;
 }
 
@@ -28,7 +29,8 @@ export function createApp(engine: Engine, o: HttpOptions = {}): Express {
   // Answers are small and mostly unique: hashing each one for an ETag costs more than it saves.
   app.set('etag', false);
   app.set('query parser', 'simple');
-  const registry = o.registry ?? statusRegistry(engine);
+  const registry = o.registry ?? engineRegistry(engine) ?? statusRegistry(engine);
+  const log = o.log ?? engineLog(engine);
   // Auth before body parsing: an unauthenticated body is never read.
   if (o.token) {
     const auth = bearerAuth(o.token);
@@ -38,9 +40,9 @@ export function createApp(engine: Engine, o: HttpOptions = {}): Express {
   app.use(requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT, type: () => true, strict: false }));
   app.use(opsRoutes(engine, registry));
-  app.use('/api/memory', memoryRoutes(engine, { diagnostics: o.diagnostics, registry, log: o.log }));
+  app.use('/api/memory', memoryRoutes(engine, { diagnostics: o.diagnostics, registry, log }));
   app.use(notFound);
-  app.use(errorHandler((err) => o.log?.({ level: 'error', msg: 'internal error', error: err instanceof Error ? err.message : String(err) })));
+  app.use(errorHandler((err) => log({ level: 'error', msg: 'internal error', error: err instanceof Error ? err.message : String(err) })));
   return app;
 }
 

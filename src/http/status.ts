@@ -2,7 +2,8 @@
 import { Router } from 'express';
 import type { Engine } from '../engine.js';
 import { route } from './asyncRoute.js';
-import { firingAlerts, readiness } from './readiness.js';
+import { alertStates, firingAlerts } from './observed.js';
+import { readiness } from './readiness.js';
 
 export async function statusReport(engine: Engine): Promise<Record<string, unknown>> {
   const s = engine.status();
@@ -19,8 +20,8 @@ export async function statusReport(engine: Engine): Promise<Record<string, unkno
     breakers: rest.breakers ?? {},
     cache,
     flags: { ...flags, list: engine.flags.list() },
-    alerts: rest.alerts ?? [],
-    firingAlerts: firingAlerts(s).length,
+    alerts: alertStates(engine),
+    firingAlerts: firingAlerts(engine).length,
     readiness: ready,
     ...Object.fromEntries(Object.entries(rest).filter(([k]) => k !== 'breakers' && k !== 'alerts')),
   };
