@@ -1,6 +1,7 @@
 // The HTTP server around an engine: JSON only, errors from the catalogue.
 import express, { type Express } from 'express';
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler, notFound, requireJsonBody } from './errors.js';
@@ -46,11 +47,20 @@ export function createApp(engine: Engine, o: HttpOptions = {}): Express {
   return app;
 }
 
+/** Requests node's parser refuses (bad request line, bad header bytes) get a JSON 400 too, then the socket closes. */
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return; }
+  const tooBig = err.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify({ error: { code: 'INVALID_INPUT', message: tooBig ? 'request headers are too large' : 'malformed HTTP request', details: [{ field: 'request', problem: String(err.code ?? 'malformed') }] } });
+  socket.end(`HTTP/1.1 ${tooBig ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
 export interface RunningServer { server: Server; url: string; close(): Promise<void> }
 
 export function listen(app: Express, host: string, port: number): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    server.on('clientError', answerClientError);
     server.once('error', reject);
     server.once('listening', () => {
       const addr = server.address();

@@ -3,7 +3,7 @@
 // Usage: node test/bench/httpRps.mjs [durationS=10] [connections=64]   (needs `npm run build` first)
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -38,12 +38,21 @@ async function startServer(dir) {
   throw new Error('memdedup serve did not come up');
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch { return null; }
+}
+
 /** Requests/s and p99 latency of POST /api/memory/candidates (one candidate per request, 1,000 users). */
 export async function httpRps({ durationS = 10, connections = 64 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'memdedup-bench-http-'));
   const { child, base } = await startServer(dir);
   try {
     let n = 0;
+    const cpu0 = cpuSeconds(child.pid);
     const result = await autocannon({
       url: `${base}/api/memory/candidates`,
       method: 'POST',
@@ -57,6 +66,7 @@ export async function httpRps({ durationS = 10, connections = 64 } = {}) {
         },
       }],
     });
+    const cpu1 = cpuSeconds(child.pid);
     const ok = result['2xx'];
     const non2xx = result.non2xx + result.errors + result.timeouts;
     return {
@@ -66,6 +76,9 @@ export async function httpRps({ durationS = 10, connections = 64 } = {}) {
       requests: result.requests.total,
       ok2xx: ok,
       failed: non2xx,
+      // Server CPU per request (HTTP + journal + the background decisions it causes): comparable across
+      // runs on a busy machine, where requests/s mostly measures the neighbours.
+      server_cpu_ms_per_req: cpu0 === null || cpu1 === null || !ok ? null : Math.round(((cpu1 - cpu0) * 1000 / ok) * 1000) / 1000,
       connections,
       durationS,
     };
