@@ -5,6 +5,7 @@ const USAGE = `usage: memdedup <command> [options]
 
 commands:
   serve     run the HTTP API on the embedded defaults (HOST, PORT, MEMDEDUP_DB, MEMDEDUP_FLAGS_FILE)
+            also MEMDEDUP_API_TOKEN (bearer auth on /api/), MEMDEDUP_CONFIG or NODE_ENV=production (config file)
 `;
 
 export async function main(argv: string[]): Promise<number> {
