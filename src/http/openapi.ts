@@ -59,7 +59,7 @@ export const ROUTES: RouteDoc[] = [
   diag('get', 'monitoring-dashboard-test', 'the data the dashboard shows'),
   { method: 'get', path: '/healthz', summary: 'Liveness', open: true, ok: { status: 200, schema: Ok } },
   { method: 'get', path: '/readyz', summary: 'Readiness: store reachable, flags synchronized, no critical alert (503 when not ready)', open: true,
-    ok: { status: 200, schema: z.object({ ready: z.boolean(), score: z.number(), checks: z.array(z.unknown()) }) } },
+    ok: { status: 200, schema: z.object({ ready: z.boolean(), closed: z.boolean(), firing: z.array(z.string()), failing: z.array(z.string()).optional() }) } },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', open: true, ok: { status: 200, description: 'text/plain; version=0.0.4' } },
 ];
 

@@ -5,6 +5,7 @@ import { Router } from 'express';
 import { Gauge, Registry } from 'prom-client';
 import type { Engine } from '../engine.js';
 import { route } from './asyncRoute.js';
+import { alertName, firingAlerts } from './observed.js';
 import { readiness } from './readiness.js';
 
 export interface MetricsSource { contentType: string; metrics(): Promise<string> }
@@ -23,9 +24,13 @@ export function statusRegistry(engine: Engine): Registry {
 export function opsRoutes(engine: Engine, registry: MetricsSource = statusRegistry(engine)): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => { res.json({ ok: true }); });
+  // Small on purpose (load balancers read it): the full checks and score are in GET /api/memory/status.
   r.get('/readyz', route(async (_req, res) => {
-    const ready = await readiness(engine);
-    res.status(ready.ready ? 200 : 503).json(ready);
+    const { ready, checks } = await readiness(engine);
+    const failing = checks.filter((c) => c.required && !c.ok).map((c) => c.name);
+    res.status(ready ? 200 : 503).json({
+      ready, closed: engine.status().closed, firing: firingAlerts(engine, 'critical').map(alertName), ...(ready ? {} : { failing }),
+    });
   }));
   r.get('/metrics', route(async (_req, res) => {
     const text = await registry.metrics();
