@@ -1,6 +1,7 @@
 // Bench: POST /api/memory/candidates with autocannon against `memdedup serve` in a child process
 // (its own temp SQLite file and flags file), so the load generator does not share the server's event loop.
-// Usage: node test/bench/httpRps.mjs [durationS=10] [connections=64]   (needs `npm run build` first)
+// Usage: node test/bench/httpRps.mjs [durationS=10] [connections=64] [off]   (needs `npm run build` first;
+// `off`: memory.enabled off, the HTTP layer alone)
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,9 +20,10 @@ function freePort() {
   });
 }
 
-async function startServer(dir) {
+async function startServer(dir, memoryEnabled) {
   const flagsFile = join(dir, 'flags.json');
-  writeFileSync(flagsFile, JSON.stringify({ version: 1, features: FLAGS.map((name) => ({ name, enabled: true, strategies: [{ name: 'default', parameters: {} }] })) }));
+  const features = FLAGS.map((name) => ({ name, enabled: name !== 'memory.enabled' || memoryEnabled, strategies: [{ name: 'default', parameters: {} }] }));
+  writeFileSync(flagsFile, JSON.stringify({ version: 1, features }));
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'memdedup.js'), 'serve'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), MEMDEDUP_DB: join(dir, 'bench.db'), MEMDEDUP_FLAGS_FILE: flagsFile,
@@ -46,10 +48,14 @@ function cpuSeconds(pid) {
   } catch { return null; }
 }
 
-/** Requests/s and p99 latency of POST /api/memory/candidates (one candidate per request, 1,000 users). */
-export async function httpRps({ durationS = 10, connections = 64 } = {}) {
+/**
+ * Requests/s and p99 latency of POST /api/memory/candidates (one candidate per request, 1,000 users).
+ * `memoryEnabled: false` turns memory.enabled off, so each request is only HTTP + validation + a flag
+ * check (answer `disabled`): the HTTP layer's own cost, without the journal and the decisions.
+ */
+export async function httpRps({ durationS = 10, connections = 64, memoryEnabled = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'memdedup-bench-http-'));
-  const { child, base } = await startServer(dir);
+  const { child, base } = await startServer(dir, memoryEnabled);
   try {
     let n = 0;
     const cpu0 = cpuSeconds(child.pid);
@@ -81,6 +87,7 @@ export async function httpRps({ durationS = 10, connections = 64 } = {}) {
       server_cpu_ms_per_req: cpu0 === null || cpu1 === null || !ok ? null : Math.round(((cpu1 - cpu0) * 1000 / ok) * 1000) / 1000,
       connections,
       durationS,
+      memoryEnabled,
     };
   } finally {
     child.kill('SIGTERM');
@@ -92,5 +99,5 @@ export async function httpRps({ durationS = 10, connections = 64 } = {}) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const durationS = Number(process.argv[2] ?? 10);
   const connections = Number(process.argv[3] ?? 64);
-  console.log(JSON.stringify(await httpRps({ durationS, connections })));
+  console.log(JSON.stringify(await httpRps({ durationS, connections, memoryEnabled: process.argv[4] !== 'off' })));
 }
