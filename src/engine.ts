@@ -269,7 +269,7 @@ export class Engine {
   async erase(userId: string): Promise<{ removed: number }> {
     validateId('userId', userId, 128);
     // Fence first: nothing of the user accepted until now may be decided (and so written) from here on.
-    this.erasures.begin(userId);
+    const fencedUpTo = this.erasures.begin(userId);
     // Buffered candidates become journal rows, so the delete below takes them too.
     await this.intake.flush();
     // A batch of the user already in flight finishes; queued ones are dropped by the fence.
@@ -280,6 +280,9 @@ export class Engine {
     }
     const removed = await this.store.erase(userId);
     this.cache.invalidate(userId);
+    // acceptedAt has millisecond resolution: return only once the clock has passed the fence, so a
+    // candidate submitted after erase() resolves is never taken for one from before it.
+    while (Date.now() <= fencedUpTo) await sleep(1);
     return { removed };
   }
 

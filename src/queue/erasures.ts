@@ -13,11 +13,12 @@ export class Erasures {
 
   get size(): number { return this.erasedAt.size; }
 
-  /** Starts fencing the user's candidates accepted up to now. */
-  begin(userId: string, now = Date.now()): void {
+  /** Starts fencing the user's candidates accepted up to now; returns the fence time (epoch ms). */
+  begin(userId: string, now = Date.now()): number {
     this.erasedAt.delete(userId);
     this.erasedAt.set(userId, now);
     this.prune(now);
+    return now;
   }
 
   /** True when the candidate was accepted before its user was erased. */

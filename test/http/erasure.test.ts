@@ -79,6 +79,15 @@ describe('DELETE /api/memory/users/:userId', () => {
     }
   });
 
+  it('never fences a candidate submitted right after the erase resolved', async () => {
+    for (let i = 0; i < 50; i++) {
+      const userId = `quick-${i}`;
+      await t.engine.erase(userId);
+      const d = await t.engine.submit({ userId, text: 'Submitted right after the erase' }).decided;
+      expect(d.action).toBe('added');
+    }
+  });
+
   it('validates the user id', async () => {
     expect((await t.call('DELETE', `/api/memory/users/${'u'.repeat(129)}`)).status).toBe(400);
     expect((await t.call('DELETE', '/api/memory/users/%00')).status).toBe(400);
