@@ -13,3 +13,4 @@ export type {
   Candidate, CandidateInput, Decision, DecisionAction, DedupAction, MemdedupEvent, Memory, MemoryStatus, Method, Priority,
   Submission, SubmissionStatus,
 } from './types.js';
+export type { SweepOptions, SweepResult, SweepProgress } from './resilience/sweeper.js';

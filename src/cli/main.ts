@@ -1,17 +1,20 @@
 // `memdedup <command>`: one file per command; this one only dispatches.
 import { serve } from './serve.js';
+import { sweepCommand } from './sweep.js';
 
 const USAGE = `usage: memdedup <command> [options]
 
 commands:
   serve     run the HTTP API on the embedded defaults (HOST, PORT, MEMDEDUP_DB, MEMDEDUP_FLAGS_FILE)
             also MEMDEDUP_API_TOKEN (bearer auth on /api/), MEMDEDUP_CONFIG or NODE_ENV=production (config file)
+  sweep     re-dedup memories flagged needsRecheck: sweep [--user U] [--json]
 `;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'serve': await serve(); return -1;
+    case 'sweep': return sweepCommand(rest);
     case undefined: case '-h': case '--help': case 'help':
       process.stdout.write(USAGE); return 0;
     default:

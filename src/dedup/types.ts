@@ -50,4 +50,8 @@ export interface Deduper {
   prepare(texts: string[]): Promise<Prepared[]>;
   createIndex(memories: { id: string; text: string }[]): Promise<UserIndex>;
   decide(p: Prepared, index: UserIndex, opts?: DecideOptions): Promise<Verdict>;
+  /** Provider breaker states (embedder, judge), when providers are configured. */
+  providerStates?(): { embedder?: 'closed' | 'open' | 'halfOpen'; judge?: 'closed' | 'open' | 'halfOpen' };
+  /** Stops provider breakers' timers. */
+  close?(): void;
 }
