@@ -333,6 +333,7 @@ export class Engine {
     }
     const removed = await this.store.erase(userId);
     this.cache.invalidate(userId);
+    this.breakers.forget(userId);
     // acceptedAt has millisecond resolution: return only once the clock has passed the fence, so a
     // candidate submitted after erase() resolves is never taken for one from before it.
     while (Date.now() <= fencedUpTo) await sleep(1);

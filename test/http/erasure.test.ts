@@ -36,7 +36,10 @@ describe('DELETE /api/memory/users/:userId', () => {
     db.close();
     expect(Object.values(rowsOf(t.dbPath, 'erase-me')).reduce((a, b) => a + b)).toBeGreaterThan(0);
 
+    const liveBefore = t.engine.status().breakers.user.live;
     const r = await t.call('DELETE', '/api/memory/users/erase-me');
+    // Cached state too: the user's breaker (named after the user) is dropped.
+    expect(t.engine.status().breakers.user.live).toBe(liveBefore - 1);
     expect(r.status).toBe(200);
     expect(r.json.removed).toBeGreaterThanOrEqual(6);
     expect(rowsOf(t.dbPath, 'erase-me')).toEqual({ memories: 0, events: 0, journal: 0, users: 0 });
