@@ -125,8 +125,11 @@ export class Engine {
       await store.close();
       throw e;
     }
-    const base: Deduper = new Cascade({ topK: o.topK });
+    let emitBreaker: (name: string, state: 'open' | 'halfOpen' | 'closed') => void = () => {};
+    const base: Deduper = new Cascade({ topK: o.topK, thresholds: o.dedup.thresholds, embedder: o.embedder, judge: o.judge,
+      breaker: o.breakers.provider, onBreaker: (name, state) => emitBreaker(name, state) });
     const engine = new Engine(o, store, flags, internals.deduper ? internals.deduper(base) : base);
+    emitBreaker = (name, state) => engine.emitter.safeEmit('breaker', { scope: 'provider', name, state });
     if (internals.background !== false) { engine.startPolling(); engine.sweeper.start(); }
     return engine;
   }
@@ -405,6 +408,7 @@ export class Engine {
     this.lanes.clear();
     this.breakers.shutdown();
     await this.flags.close();
+    this.deduper.close?.();
     await this.store.close();
   }
 

@@ -1,4 +1,5 @@
 // `memdedup <command>`: one file per command; this one only dispatches.
+import { evalCommand } from './eval.js';
 import { serve } from './serve.js';
 import { sweepCommand } from './sweep.js';
 
@@ -8,6 +9,7 @@ commands:
   serve     run the HTTP API on the embedded defaults (HOST, PORT, MEMDEDUP_DB, MEMDEDUP_FLAGS_FILE)
             also MEMDEDUP_API_TOKEN (bearer auth on /api/), MEMDEDUP_CONFIG or NODE_ENV=production (config file)
   sweep     re-dedup memories flagged needsRecheck: sweep [--user U] [--json]
+  eval      measure dedup decisions on labelled pairs or a fact stream (memdedup eval --help)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -15,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'serve': await serve(); return -1;
     case 'sweep': return sweepCommand(rest);
+    case 'eval': return evalCommand(rest);
     case undefined: case '-h': case '--help': case 'help':
       process.stdout.write(USAGE); return 0;
     default:

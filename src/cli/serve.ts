@@ -3,6 +3,7 @@ import { createEngine } from '../engine.js';
 import { createApp, listen } from '../http/server.js';
 import type { EngineOptions } from '../options.js';
 import { loadServeConfig } from './serveConfig.js';
+import { providersFromEnv } from './providerEnv.js';
 
 /** How long SIGTERM waits for the engine to drain before leaving the rest in the journal. */
 const DRAIN_ON_EXIT_MS = 20_000;
@@ -21,6 +22,7 @@ export function serveOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptions {
     };
   }
   if (env.LOG_LEVEL) o.logLevel = env.LOG_LEVEL;
+  Object.assign(o, providersFromEnv(env));
   return o;
 }
 
@@ -32,6 +34,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   if (env.MEMDEDUP_DB) options.store = fromEnv.store;
   if (env.MEMDEDUP_FLAGS_FILE || env.UNLEASH_URL) options.flags = fromEnv.flags;
   if (env.LOG_LEVEL) options.logLevel = fromEnv.logLevel;
+  Object.assign(options, providersFromEnv(env));
   const engine = await createEngine(options);
   const host = env.HOST || '127.0.0.1';
   const port = Number(env.PORT || 8080);
