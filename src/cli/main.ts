@@ -1,4 +1,6 @@
 // `memdedup <command>`: one file per command; this one only dispatches.
+import { dashboard } from './dashboard.js';
+import { rules } from './rules.js';
 import { evalCommand } from './eval.js';
 import { serve } from './serve.js';
 import { sweepCommand } from './sweep.js';
@@ -8,6 +10,8 @@ const USAGE = `usage: memdedup <command> [options]
 commands:
   serve     run the HTTP API on the embedded defaults (HOST, PORT, MEMDEDUP_DB, MEMDEDUP_FLAGS_FILE)
             also MEMDEDUP_API_TOKEN (bearer auth on /api/), MEMDEDUP_CONFIG or NODE_ENV=production (config file)
+  dashboard print the Grafana dashboard JSON
+  rules     print the Prometheus alerting rules (--alerts <file.json> for other thresholds)
   sweep     re-dedup memories flagged needsRecheck: sweep [--user U] [--json]
   eval      measure dedup decisions on labelled pairs or a fact stream (memdedup eval --help)
 `;
@@ -16,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'serve': await serve(); return -1;
+    case 'rules': return rules(rest);
+    case 'dashboard': return dashboard();
     case 'sweep': return sweepCommand(rest);
     case 'eval': return evalCommand(rest);
     case undefined: case '-h': case '--help': case 'help':
