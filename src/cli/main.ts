@@ -9,6 +9,7 @@ const USAGE = `usage: memdedup <command> [options]
 
 commands:
   serve     run the HTTP API on the embedded defaults (HOST, PORT, MEMDEDUP_DB, MEMDEDUP_FLAGS_FILE)
+            also MEMDEDUP_API_TOKEN (bearer auth on /api/), MEMDEDUP_CONFIG or NODE_ENV=production (config file)
   dashboard print the Grafana dashboard JSON
   rules     print the Prometheus alerting rules (--alerts <file.json> for other thresholds)
   sweep     re-dedup memories flagged needsRecheck: sweep [--user U] [--json]
