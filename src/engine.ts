@@ -15,6 +15,7 @@ import { validateCandidate, validateId } from './intake/validate.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 import { Erasures } from './queue/erasures.js';
 import { Lanes } from './queue/lanes.js';
+import { TimeSlicer } from './queue/timeSlicer.js';
 import { Observability } from './metrics/index.js';
 import { BatchRunner } from './resilience/batchRunner.js';
 import { failureKind } from './resilience/retry.js';
@@ -49,6 +50,8 @@ const POLL_MS = 500;
 /** How long a claimed journal row belongs to this process before another may take it. */
 const LEASE_MS = 10 * 60_000;
 const CLAIM_CHUNK = 1000;
+/** Synchronous batch work per event-loop turn before the host gets the loop back. */
+const SLICE_MS = 4;
 /** How long erase() waits for the user's batch in flight before deleting anyway. */
 const ERASE_WAIT_MS = 30_000;
 
@@ -118,6 +121,8 @@ export class Engine {
       concurrency: options.concurrency,
       batchSize: (userId) => (this.flags.isEnabled(FLAG_NAMES.batchProcessing, { userId }, true) ? options.batchSize : 1),
       run: (userId, batch) => this.runBatch(userId, batch),
+      // Only when nothing in a batch waits on I/O; with PostgreSQL or a provider, awaits yield by themselves.
+      slicer: store.kind === 'sqlite' && options.embedder.kind === 'lexical' && !options.judge ? new TimeSlicer(SLICE_MS) : undefined,
     });
     this.observability = new Observability(this, options);
   }

@@ -26,7 +26,6 @@ export class SqliteStore implements Store {
     // NORMAL in WAL mode survives a process crash (SIGKILL); only an OS crash may lose the last commits.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    if (process.env.X_NOCKPT) this.db.pragma('wal_autocheckpoint = 0');
     this.migrate();
     // One process owns a SQLite file: leases left by a previous (crashed) process mean nothing now.
     this.db.prepare('UPDATE journal SET lease_owner = NULL, lease_until = 0 WHERE lease_until > 0').run();
