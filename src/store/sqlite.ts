@@ -150,6 +150,16 @@ export class SqliteStore implements Store {
   }
 
   async commit(b: BatchCommit): Promise<boolean> {
+    try {
+      return this.commitTx(b);
+    } catch (e) {
+      // A candidate that already has an event: nothing was written; the caller re-decides and finds that event.
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /events\.candidate_id/.test(String((e as Error).message))) return false;
+      throw e;
+    }
+  }
+
+  private commitTx(b: BatchCommit): boolean {
     return this.db.transaction(() => {
       this.st.insertUser.run(b.userId);
       if (this.st.bumpVersion.run(b.userId, b.expectedVersion).changes === 0) return false;
