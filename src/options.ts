@@ -5,7 +5,7 @@ export type StoreOptions =
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgres'; connectionString: string; schema?: string; pool?: PgPoolOptions; leaseMs?: number; pollMs?: number };
 
-/** node-postgres pool settings for the postgres store. @default { max: 10, idleTimeoutMs: 30000, connectionTimeoutMs: 10000 } */
+/** node-postgres pool settings for the postgres store. @default { max: 10, idleTimeoutMs: 30000, connectionTimeoutMs: 30000 } */
 export interface PgPoolOptions { max?: number; idleTimeoutMs?: number; connectionTimeoutMs?: number }
 
 export type FlagsOptions =

@@ -24,6 +24,8 @@ const JOURNAL_COLS = 'id, user_id, text, priority, source, accepted_at, attempts
 /** Rows per multi-row INSERT (PostgreSQL binds at most 65535 parameters). */
 const CHUNK = 1000;
 const UNIQUE_VIOLATION = '23505';
+/** Liveness rows of processes gone this long are removed. */
+const INSTANCE_FORGET_MS = 3_600_000;
 
 /** `($1,$2,..),($k,..)` for `rows` rows of `cols` parameters each. */
 function values(rows: number, cols: number): string {
@@ -44,7 +46,7 @@ export class PostgresStore implements Store {
   readonly schema: string;
   private readonly pool: pg.Pool;
   private readonly wake: PgWake;
-  private readonly t: { meta: string; users: string; journal: string; memories: string; events: string; migrations: string };
+  private readonly t: { meta: string; users: string; journal: string; memories: string; events: string; migrations: string; instances: string };
   private closed = false;
 
   constructor(o: PostgresStoreOptions) {
@@ -55,12 +57,12 @@ export class PostgresStore implements Store {
     this.timing = { leaseMs: o.leaseMs ?? PG_TIMING.leaseMs, pollMs: o.pollMs ?? PG_TIMING.pollMs };
     const s = `"${this.schema}"`;
     this.t = { meta: `${s}.meta`, users: `${s}.users`, journal: `${s}.journal`, memories: `${s}.memories`, events: `${s}.events`,
-      migrations: `${s}.migrations` };
+      migrations: `${s}.migrations`, instances: `${s}.instances` };
     this.pool = new pg.Pool({
       connectionString: o.connectionString,
       max: o.pool?.max ?? 10,
       idleTimeoutMillis: o.pool?.idleTimeoutMs ?? 30_000,
-      connectionTimeoutMillis: o.pool?.connectionTimeoutMs ?? 10_000,
+      connectionTimeoutMillis: o.pool?.connectionTimeoutMs ?? 30_000,
       application_name: 'memdedup',
     });
     // An idle client losing its connection must not crash the host; the next query reconnects.
@@ -154,18 +156,24 @@ export class PostgresStore implements Store {
 
   async claimJournal(owner: string, limit: number, leaseMs: number, excludeUsers?: ReadonlySet<string>): Promise<Candidate[]> {
     const now = Date.now();
+    // Free: released (lease 0), or both the row's lease and its owner's heartbeat have run out.
     const rows = await this.q(`UPDATE ${this.t.journal} SET lease_owner = $1, lease_until = $2 WHERE seq IN (
-        SELECT seq FROM ${this.t.journal} WHERE dead = 0 AND not_before <= $3 AND lease_until <= $3
-          AND NOT (user_id = ANY($5::text[])) ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED)
+        SELECT j.seq FROM ${this.t.journal} j WHERE j.dead = 0 AND j.not_before <= $3
+          AND (j.lease_until = 0 OR (j.lease_until <= $3 AND NOT EXISTS (
+            SELECT 1 FROM ${this.t.instances} i WHERE i.owner = j.lease_owner AND i.alive_until > $3)))
+          AND NOT (j.user_id = ANY($5::text[])) ORDER BY j.seq LIMIT $4 FOR UPDATE SKIP LOCKED)
       RETURNING *`, [owner, now + leaseMs, now, limit, [...(excludeUsers ?? [])]]);
     return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map(rowToCandidate);
   }
 
   async renewLeases(owner: string, ids: string[], leaseMs: number): Promise<string[]> {
+    const now = Date.now();
+    // One row per process, not one per candidate: a heartbeat costs the same with 10 or 10,000 rows held.
+    await this.q(`INSERT INTO ${this.t.instances} (owner, alive_until) VALUES ($1, $2)
+      ON CONFLICT (owner) DO UPDATE SET alive_until = excluded.alive_until`, [owner, now + leaseMs]);
+    await this.q(`DELETE FROM ${this.t.instances} WHERE alive_until < $1`, [now - INSTANCE_FORGET_MS]);
     const gone: string[] = [];
     for (const part of chunks(ids, 5000)) {
-      await this.q(`UPDATE ${this.t.journal} SET lease_until = $1 WHERE id = ANY($2::text[]) AND lease_owner = $3 AND lease_until > 0 AND dead = 0`,
-        [Date.now() + leaseMs, part, owner]);
       const r = await this.q(`SELECT x.id FROM unnest($1::text[]) AS x(id) WHERE NOT EXISTS (SELECT 1 FROM ${this.t.journal} j WHERE j.id = x.id)`, [part]);
       gone.push(...r.map((x) => String(x.id)));
     }
@@ -174,6 +182,7 @@ export class PostgresStore implements Store {
 
   async releaseLeases(owner: string): Promise<number> {
     const r = await this.pool.query(`UPDATE ${this.t.journal} SET lease_until = 0 WHERE lease_owner = $1 AND lease_until > 0`, [owner]);
+    await this.q(`DELETE FROM ${this.t.instances} WHERE owner = $1`, [owner]);
     if ((r.rowCount ?? 0) > 0) await this.notify('released');
     return r.rowCount ?? 0;
   }

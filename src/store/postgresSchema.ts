@@ -59,6 +59,11 @@ export const PG_MIGRATIONS: string[] = [
   );
   CREATE INDEX IF NOT EXISTS events_user ON {s}.events (user_id, seq);
   `,
+  // 2: one liveness row per engine process. A process's heartbeat renews all its journal leases at once
+  // (one row written, however many candidates it holds); a row is free when its own lease and its owner's both ran out.
+  `
+  CREATE TABLE IF NOT EXISTS {s}.instances (owner text PRIMARY KEY, alive_until bigint NOT NULL);
+  `,
 ];
 
 export const DEFAULT_PG_SCHEMA = 'memdedup';

@@ -87,18 +87,18 @@ export function storeContract(name: string, open: StoreFactory): void {
     });
 
     it('renews held leases and reports rows no longer in the journal', async () => {
-      const [a, b, c] = [cand('u1'), cand('u1'), cand('u2')];
-      await store.appendJournal([a!, b!, c!], lease('me', 40));
+      const [a, c] = [cand('u1'), cand('u2')];
+      await store.appendJournal([a!, c!], lease('me', 40));
       await store.failJournal([{ id: c!.id, attempts: 1, lastError: 'x', notBefore: 0, dead: false }]);
       expect(await store.renewLeases('me', [a!.id, c!.id, 'never-there'], 60_000)).toEqual(['never-there']);
       await new Promise((r) => setTimeout(r, 60));
-      // a was renewed; b's lease lapsed; c was released by failJournal and stays released.
-      expect((await store.claimJournal('other', 10, 60_000)).map((x) => x.id)).toEqual([b!.id, c!.id]);
+      // a was renewed; c was released by failJournal and stays released.
+      expect((await store.claimJournal('other', 10, 60_000)).map((x) => x.id)).toEqual([c!.id]);
       // Renewing does not take rows back from their new owner.
-      await store.renewLeases('me', [b!.id], 60_000);
+      await store.renewLeases('me', [c!.id], 60_000);
       expect(await store.claimJournal('third', 10, 60_000)).toEqual([]);
       await decide(store, a!);
-      expect(await store.renewLeases('me', [a!.id, b!.id], 60_000)).toEqual([a!.id]);
+      expect(await store.renewLeases('me', [a!.id, c!.id], 60_000)).toEqual([a!.id]);
     });
 
     it('releases an owner\'s leases for the others to take', async () => {
