@@ -1,16 +1,21 @@
 // `memdedup <command>`: one file per command; this one only dispatches.
 import { serve } from './serve.js';
+import { migrateStoreCommand } from './migrateStore.js';
 
 const USAGE = `usage: memdedup <command> [options]
 
 commands:
   serve     run the HTTP API on the embedded defaults (HOST, PORT, MEMDEDUP_DB, MEMDEDUP_FLAGS_FILE)
+            DATABASE_URL switches to the PostgreSQL store (MEMDEDUP_PG_SCHEMA, MEMDEDUP_PG_POOL_MAX)
+  migrate-store --from sqlite:PATH --to postgres:URL [--schema NAME]
+            copy a SQLite store into PostgreSQL
 `;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'serve': await serve(); return -1;
+    case 'migrate-store': return migrateStoreCommand(rest);
     case undefined: case '-h': case '--help': case 'help':
       process.stdout.write(USAGE); return 0;
     default:

@@ -2,6 +2,7 @@
 import { createEngine } from '../engine.js';
 import { createApp, listen } from '../http/server.js';
 import type { EngineOptions } from '../options.js';
+import { postgresStoreFromEnv } from './storeEnv.js';
 
 /** How long SIGTERM waits for the engine to drain before leaving the rest in the journal. */
 const DRAIN_ON_EXIT_MS = 20_000;
@@ -11,6 +12,7 @@ export function serveOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptions {
     store: { kind: 'sqlite', path: env.MEMDEDUP_DB || './data/memdedup.db' },
     flags: { kind: 'embedded', file: env.MEMDEDUP_FLAGS_FILE || './config/flags.json' },
   };
+  if (env.DATABASE_URL) o.store = postgresStoreFromEnv(env.DATABASE_URL, env);
   if (env.LOG_LEVEL) o.logLevel = env.LOG_LEVEL;
   return o;
 }
