@@ -1,6 +1,8 @@
 // `memdedup <command>`: one file per command; this one only dispatches.
+import { evalCommand } from './eval.js';
 import { serve } from './serve.js';
 import { migrateStoreCommand } from './migrateStore.js';
+import { sweepCommand } from './sweep.js';
 
 const USAGE = `usage: memdedup <command> [options]
 
@@ -9,6 +11,8 @@ commands:
             DATABASE_URL switches to the PostgreSQL store (MEMDEDUP_PG_SCHEMA, MEMDEDUP_PG_POOL_MAX)
   migrate-store --from sqlite:PATH --to postgres:URL [--schema NAME]
             copy a SQLite store into PostgreSQL
+  sweep     re-dedup memories flagged needsRecheck: sweep [--user U] [--json]
+  eval      measure dedup decisions on labelled pairs or a fact stream (memdedup eval --help)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -16,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'serve': await serve(); return -1;
     case 'migrate-store': return migrateStoreCommand(rest);
+    case 'sweep': return sweepCommand(rest);
+    case 'eval': return evalCommand(rest);
     case undefined: case '-h': case '--help': case 'help':
       process.stdout.write(USAGE); return 0;
     default:

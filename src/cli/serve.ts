@@ -3,6 +3,7 @@ import { createEngine } from '../engine.js';
 import { createApp, listen } from '../http/server.js';
 import type { EngineOptions } from '../options.js';
 import { postgresStoreFromEnv } from './storeEnv.js';
+import { providersFromEnv } from './providerEnv.js';
 
 /** How long SIGTERM waits for the engine to drain before leaving the rest in the journal. */
 const DRAIN_ON_EXIT_MS = 20_000;
@@ -13,7 +14,16 @@ export function serveOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptions {
     flags: { kind: 'embedded', file: env.MEMDEDUP_FLAGS_FILE || './config/flags.json' },
   };
   if (env.DATABASE_URL) o.store = postgresStoreFromEnv(env.DATABASE_URL, env);
+  if (env.UNLEASH_URL) {
+    // Server mode: Unleash decides; the flags file is only the bootstrap used while Unleash is unreachable.
+    o.flags = {
+      kind: 'unleash', url: env.UNLEASH_URL, token: env.UNLEASH_API_TOKEN ?? '', appName: env.UNLEASH_APP_NAME || 'memdedup',
+      refreshIntervalMs: env.UNLEASH_REFRESH_INTERVAL_MS ? Number(env.UNLEASH_REFRESH_INTERVAL_MS) : undefined,
+      bootstrapFile: env.MEMDEDUP_FLAGS_FILE || './config/flags.json',
+    };
+  }
   if (env.LOG_LEVEL) o.logLevel = env.LOG_LEVEL;
+  Object.assign(o, providersFromEnv(env));
   return o;
 }
 
