@@ -87,7 +87,9 @@ export class PostgresStore implements Store {
     try {
       await c.query('SELECT pg_advisory_lock(hashtext($1))', [`memdedup:migrate:${this.schema}`]);
       try {
-        await c.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+        // Only create when missing: CREATE SCHEMA needs CREATE on the database even with IF NOT EXISTS.
+        const has = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
+        if (has.rowCount === 0) await c.query(`CREATE SCHEMA "${this.schema}"`);
         await c.query(`CREATE TABLE IF NOT EXISTS ${this.t.migrations} (version integer PRIMARY KEY, applied_at bigint NOT NULL)`);
         const r = await c.query(`SELECT coalesce(max(version), 0) AS v FROM ${this.t.migrations}`);
         for (let v = Number(r.rows[0].v); v < PG_MIGRATIONS.length; v++) {
