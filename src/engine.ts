@@ -213,8 +213,11 @@ export class Engine {
   private startPolling(): void {
     this.pollTimer = setInterval(() => void this.poll(), this.pollMs);
     this.pollTimer.unref();
-    this.heartbeatTimer = setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.leaseMs / 4)));
-    this.heartbeatTimer.unref();
+    // Only a store shared by processes (it sets `timing`) needs leases kept alive; one process owns a SQLite file.
+    if (this.store.timing) {
+      this.heartbeatTimer = setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.leaseMs / 4)));
+      this.heartbeatTimer.unref();
+    }
     this.store.onWork?.(() => void this.poll());
     void this.poll();
   }

@@ -5,6 +5,7 @@
 // - events.candidate_id is UNIQUE: a second event for a candidate aborts the commit, the engine re-decides
 //   and finds the first one.
 // Parameterised SQL only; the one identifier in the SQL text is the validated schema name.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { MemdedupError } from '../errors.js';
 import type { StoreOptions } from '../options.js';
@@ -48,6 +49,7 @@ export class PostgresStore implements Store {
   private readonly wake: PgWake;
   private readonly t: { meta: string; users: string; journal: string; memories: string; events: string; migrations: string; instances: string };
   private closed = false;
+  private readonly names = new Map<string, string>();
 
   constructor(o: PostgresStoreOptions) {
     if (!o.connectionString || typeof o.connectionString !== 'string') {
@@ -136,8 +138,18 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * Fixed SQL text runs as a named prepared statement: PostgreSQL parses and plans it once per connection, which is
+   * most of the server's CPU on the hot path (claim, version checks, replays). Multi-row VALUES inserts stay unnamed.
+   */
+  private named(sql: string, values: unknown[]): pg.QueryConfig {
+    let name = this.names.get(sql);
+    if (!name) this.names.set(sql, (name = `md_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`));
+    return { name, text: sql, values };
+  }
+
   private async q(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return (await this.pool.query(sql, params)).rows as Row[];
+    return (await this.pool.query(this.named(sql, params))).rows as Row[];
   }
 
   private async notify(reason: string): Promise<void> {
@@ -160,9 +172,9 @@ export class PostgresStore implements Store {
     const now = Date.now();
     // Free: released (lease 0), or both the row's lease and its owner's heartbeat have run out.
     const rows = await this.q(`UPDATE ${this.t.journal} SET lease_owner = $1, lease_until = $2 WHERE seq IN (
-        SELECT j.seq FROM ${this.t.journal} j WHERE j.dead = 0 AND j.not_before <= $3
-          AND (j.lease_until = 0 OR (j.lease_until <= $3 AND NOT EXISTS (
-            SELECT 1 FROM ${this.t.instances} i WHERE i.owner = j.lease_owner AND i.alive_until > $3)))
+        SELECT j.seq FROM ${this.t.journal} j WHERE j.dead = 0 AND j.not_before <= $3 AND j.lease_until <= $3
+          AND (j.lease_until = 0 OR NOT EXISTS (
+            SELECT 1 FROM ${this.t.instances} i WHERE i.owner = j.lease_owner AND i.alive_until > $3))
           AND NOT (j.user_id = ANY($5::text[])) ORDER BY j.seq LIMIT $4 FOR UPDATE SKIP LOCKED)
       RETURNING *`, [owner, now + leaseMs, now, limit, [...(excludeUsers ?? [])]]);
     return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map(rowToCandidate);
@@ -234,12 +246,12 @@ export class PostgresStore implements Store {
     try {
       return await this.tx(async (c) => {
         // Serialises this user's writers across processes for the rest of the transaction.
-        await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`memdedup:${this.schema}`, b.userId]);
+        await c.query(this.named('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`memdedup:${this.schema}`, b.userId]));
         // Version check and bump: a user without a row is at version 0 (never committed, or erased since).
         const v = b.expectedVersion === 0
-          ? await c.query(`INSERT INTO ${this.t.users} AS u (user_id, version) VALUES ($1, 1)
-              ON CONFLICT (user_id) DO UPDATE SET version = u.version + 1 WHERE u.version = 0`, [b.userId])
-          : await c.query(`UPDATE ${this.t.users} SET version = version + 1 WHERE user_id = $1 AND version = $2`, [b.userId, b.expectedVersion]);
+          ? await c.query(this.named(`INSERT INTO ${this.t.users} AS u (user_id, version) VALUES ($1, 1)
+              ON CONFLICT (user_id) DO UPDATE SET version = u.version + 1 WHERE u.version = 0`, [b.userId]))
+          : await c.query(this.named(`UPDATE ${this.t.users} SET version = version + 1 WHERE user_id = $1 AND version = $2`, [b.userId, b.expectedVersion]));
         if (v.rowCount === 0) throw new VersionMoved();
         for (const part of chunks(b.memories)) {
           await c.query(`INSERT INTO ${this.t.memories} (${MEMORY_COLUMNS}) VALUES ${values(part.length, 10)}
@@ -251,7 +263,7 @@ export class PostgresStore implements Store {
           await c.query(`INSERT INTO ${this.t.events} (${EVENT_COLUMNS}) VALUES ${values(part.length, 15)}`, part.flatMap(eventParams));
         }
         for (const u of b.undone ?? []) await c.query(`UPDATE ${this.t.events} SET undone_by = $1 WHERE id = $2`, [u.undoneBy, u.eventId]);
-        if (b.journalIds.length > 0) await c.query(`DELETE FROM ${this.t.journal} WHERE id = ANY($1::text[])`, [b.journalIds]);
+        if (b.journalIds.length > 0) await c.query(this.named(`DELETE FROM ${this.t.journal} WHERE id = ANY($1::text[])`, [b.journalIds]));
         return true;
       });
     } catch (e) {

@@ -63,6 +63,8 @@ export const PG_MIGRATIONS: string[] = [
   // (one row written, however many candidates it holds); a row is free when its own lease and its owner's both ran out.
   `
   CREATE TABLE IF NOT EXISTS {s}.instances (owner text PRIMARY KEY, alive_until bigint NOT NULL);
+  -- The poller looks for the few rows nobody holds among many leased ones.
+  CREATE INDEX IF NOT EXISTS journal_free ON {s}.journal (lease_until) WHERE dead = 0;
   `,
 ];
 
