@@ -14,6 +14,7 @@ import { GroupCommit } from './intake/groupCommit.js';
 import { validateCandidate, validateId } from './intake/validate.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 import { Lanes } from './queue/lanes.js';
+import { Observability } from './metrics/index.js';
 import { BatchRunner } from './resilience/batchRunner.js';
 import { failureKind } from './resilience/retry.js';
 import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweeper.js';
@@ -75,6 +76,11 @@ export class Engine {
   private readonly pollMs: number;
   private polling: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
+  /** Metrics, alert state and logs; `registry`, `logger` and `alerts` are its parts. */
+  readonly observability: Observability;
+  get registry(): Observability['registry'] { return this.observability.registry; }
+  get logger(): Observability['logger'] { return this.observability.logger; }
+  get alerts(): Observability['alerts'] { return this.observability.alerts; }
   private readonly breakers: UserBreakers;
   private readonly localRetry = new Set<string>();
   private readonly sweeper: Sweeper;
@@ -115,6 +121,7 @@ export class Engine {
       batchSize: (userId) => (this.flags.isEnabled(FLAG_NAMES.batchProcessing, { userId }, true) ? options.batchSize : 1),
       run: (userId, batch) => this.runner.run(userId, batch),
     });
+    this.observability = new Observability(this, options);
   }
 
   static async create(options?: EngineOptions, internals: EngineInternals = {}): Promise<Engine> {
@@ -129,10 +136,12 @@ export class Engine {
     }
     let emitBreaker: (name: string, state: 'open' | 'halfOpen' | 'closed') => void = () => {};
     const base: Deduper = new Cascade({ topK: o.topK, thresholds: o.dedup.thresholds, embedder: o.embedder, judge: o.judge,
-      breaker: o.breakers.provider, onBreaker: (name, state) => emitBreaker(name, state) });
+      breaker: o.breakers.provider, onBreaker: (name, state) => emitBreaker(name, state),
+      onProviderCall: (provider, durationMs, outcome) => engine.emitter.safeEmit('provider', { provider, durationMs, outcome }) });
     const engine = new Engine(o, store, flags, internals.deduper ? internals.deduper(base) : base);
     emitBreaker = (name, state) => engine.emitter.safeEmit('breaker', { scope: 'provider', name, state });
     if (internals.background !== false) { engine.startPolling(); engine.sweeper.start(); }
+    engine.observability.start();
     return engine;
   }
 
@@ -423,6 +432,8 @@ export class Engine {
     this.lanes.clear();
     // What this process leaves undecided is free for its peers now, not when the leases run out.
     await this.store.releaseLeases(this.instanceId).catch((e: unknown) => this.emitter.safeEmit('error', { stage: 'journal-release', error: coerceError(e) }));
+    // After the last batches, so their metrics and log lines are kept.
+    this.observability.close();
     this.breakers.shutdown();
     await this.flags.close();
     this.deduper.close?.();

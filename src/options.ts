@@ -1,5 +1,9 @@
 // Options in, resolved options out (piscina's Options / FilledOptions). Never write into the caller's object.
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { resolveAlerts, type AlertsOptions, type ResolvedAlerts } from './alerts/definitions.js';
 import { invalidInput } from './errors.js';
+import { checkLogLevel } from './log/logger.js';
 
 export type StoreOptions =
   | { kind: 'sqlite'; path: string }
@@ -47,6 +51,12 @@ export interface EngineOptions {
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Log level for pino. @default 'info' */
   logLevel?: string;
+  /** A pino logger to log through (a child is made); otherwise one is made at `logLevel` on stdout. */
+  logger?: Logger;
+  /** The prom-client Registry the engine's metrics go on. @default a new Registry per engine */
+  registry?: Registry;
+  /** Alert thresholds, evaluated in process and rendered as Prometheus rules. @default the seed's */
+  alerts?: AlertsOptions;
   /** Cascade tuning; thresholds default to the values calibrated on the dev data. */
   dedup?: { thresholds?: Partial<DedupThresholds> };
 }
@@ -72,6 +82,9 @@ export interface ResolvedOptions {
   fallback: 'store-exact' | 'defer';
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   logLevel: string;
+  logger: Logger | undefined;
+  registry: Registry | undefined;
+  alerts: ResolvedAlerts;
   dedup: { thresholds: Partial<DedupThresholds> };
 }
 
@@ -93,6 +106,9 @@ const DEFAULTS: ResolvedOptions = {
   fallback: 'store-exact',
   retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 30_000 },
   logLevel: 'info',
+  logger: undefined,
+  registry: undefined,
+  alerts: resolveAlerts(),
   dedup: { thresholds: {} },
 };
 export const DEFAULT_OPTIONS: Readonly<ResolvedOptions> = Object.freeze(DEFAULTS);
@@ -112,6 +128,7 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
   const bu = o.breakers?.user ?? {};
   const bp = o.breakers?.provider ?? {};
   const r = o.retry ?? {};
+  if (o.logLevel !== undefined) checkLogLevel(o.logLevel);
   return {
     store: o.store ? { ...o.store } : { ...d.store },
     flags: o.flags ? { ...o.flags } : { ...d.flags },
@@ -141,6 +158,9 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
       maxDelayMs: positiveInt('retry.maxDelayMs', r.maxDelayMs, d.retry.maxDelayMs),
     },
     logLevel: o.logLevel ?? d.logLevel,
+    logger: o.logger,
+    registry: o.registry,
+    alerts: resolveAlerts(o.alerts),
     dedup: { thresholds: thresholds(o.dedup?.thresholds) },
   };
 }

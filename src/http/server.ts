@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { Server } from 'node:http';
 import type { Engine } from '../engine.js';
 import { errorHandler, notFound } from './errors.js';
+import { opsRoutes } from './opsRoutes.js';
 import { memoryRoutes } from './routes.js';
 
 export const BODY_LIMIT = '1mb';
@@ -13,6 +14,7 @@ export function createApp(engine: Engine): Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: BODY_LIMIT, type: () => true, strict: false }));
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
+  app.use(opsRoutes(engine));
   app.use('/api/memory', memoryRoutes(engine));
   app.use(notFound);
   app.use(errorHandler);
