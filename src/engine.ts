@@ -13,6 +13,7 @@ import { FLAG_NAMES, type Flags } from './flags/types.js';
 import { GroupCommit } from './intake/groupCommit.js';
 import { validateCandidate, validateId } from './intake/validate.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
+import { Erasures } from './queue/erasures.js';
 import { Lanes } from './queue/lanes.js';
 import { Observability } from './metrics/index.js';
 import { BatchRunner } from './resilience/batchRunner.js';
@@ -48,6 +49,8 @@ const POLL_MS = 500;
 /** How long a claimed journal row belongs to this process before another may take it. */
 const LEASE_MS = 10 * 60_000;
 const CLAIM_CHUNK = 1000;
+/** How long erase() waits for the user's batch in flight before deleting anyway. */
+const ERASE_WAIT_MS = 30_000;
 
 export interface EngineStatus {
   closed: boolean;
@@ -69,6 +72,7 @@ export class Engine {
   private readonly lanes: Lanes;
   private readonly cache: IndexCache;
   private readonly runner: BatchRunner;
+  private readonly erasures = new Erasures();
   private pollTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   /** Lease and poll intervals: the store's when it is shared by processes (PostgreSQL), else the defaults. */
@@ -119,7 +123,7 @@ export class Engine {
     this.lanes = new Lanes({
       concurrency: options.concurrency,
       batchSize: (userId) => (this.flags.isEnabled(FLAG_NAMES.batchProcessing, { userId }, true) ? options.batchSize : 1),
-      run: (userId, batch) => this.runner.run(userId, batch),
+      run: (userId, batch) => this.runBatch(userId, batch),
     });
     this.observability = new Observability(this, options);
   }
@@ -185,6 +189,13 @@ export class Engine {
       this.emitter.safeEmit('submitted', { candidate: c, status: 'accepted' });
       this.lanes.enqueue(c);
     }
+  }
+
+  /** Candidates of a user erased after they were accepted are dropped here, before anything is written. */
+  private async runBatch(userId: string, batch: Candidate[]): Promise<void> {
+    const { keep, erased } = this.erasures.split(batch);
+    for (const c of erased) this.settle(c, erasedDecision(c));
+    if (keep.length > 0) await this.runner.run(userId, keep);
   }
 
   private settle(c: Candidate, d: Decision): void {
@@ -360,9 +371,22 @@ export class Engine {
   /** Right to erasure: every row of the user, gone. The only hard delete. */
   async erase(userId: string): Promise<{ removed: number }> {
     validateId('userId', userId, 128);
-    for (const [id, entry] of this.inflight) if (entry.candidate.userId === userId && entry.state === 'retry') this.inflight.delete(id);
+    // Fence first: nothing of the user accepted until now may be decided (and so written) from here on.
+    const fencedUpTo = this.erasures.begin(userId);
+    // Buffered candidates become journal rows, so the delete below takes them too.
+    await this.intake.flush();
+    // A batch of the user already in flight finishes; queued ones are dropped by the fence.
+    const deadline = Date.now() + ERASE_WAIT_MS;
+    while (this.lanes.has(userId) && Date.now() < deadline) await sleep(5);
+    for (const entry of this.inflight.values()) {
+      if (entry.candidate.userId === userId && entry.state === 'retry') this.settle(entry.candidate, erasedDecision(entry.candidate));
+    }
     const removed = await this.store.erase(userId);
     this.cache.invalidate(userId);
+    this.breakers.forget(userId);
+    // acceptedAt has millisecond resolution: return only once the clock has passed the fence, so a
+    // candidate submitted after erase() resolves is never taken for one from before it.
+    while (Date.now() <= fencedUpTo) await sleep(1);
     return { removed };
   }
 
@@ -452,6 +476,10 @@ export class Engine {
       breakers: { provider: { ...this.deduper.providerStates?.() }, user: { live: this.breakers.live, open: this.breakers.open } },
     };
   }
+}
+
+function erasedDecision(c: Candidate): Decision {
+  return { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['user-erased'] };
 }
 
 function settled(c: Candidate, status: Submission['status'], d: Decision): Submission {

@@ -13,6 +13,7 @@ commands:
             DATABASE_URL switches to the PostgreSQL store (MEMDEDUP_PG_SCHEMA, MEMDEDUP_PG_POOL_MAX)
   migrate-store --from sqlite:PATH --to postgres:URL [--schema NAME]
             copy a SQLite store into PostgreSQL
+            also MEMDEDUP_API_TOKEN (bearer auth on /api/), MEMDEDUP_CONFIG or NODE_ENV=production (config file)
   dashboard print the Grafana dashboard JSON
   rules     print the Prometheus alerting rules (--alerts <file.json> for other thresholds)
   sweep     re-dedup memories flagged needsRecheck: sweep [--user U] [--json]
