@@ -77,6 +77,10 @@ export class Engine {
   private readonly runner: BatchRunner;
   private readonly erasures = new Erasures();
   private pollTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** Lease and poll intervals: the store's when it is shared by processes (PostgreSQL), else the defaults. */
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
   private polling: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
   /** Metrics, alert state and logs; `registry`, `logger` and `alerts` are its parts. */
@@ -90,9 +94,11 @@ export class Engine {
 
   private constructor(options: ResolvedOptions, readonly store: Store, readonly flags: Flags, readonly deduper: Deduper) {
     this.options = options;
+    this.leaseMs = store.timing?.leaseMs ?? LEASE_MS;
+    this.pollMs = store.timing?.pollMs ?? POLL_MS;
     this.cache = new IndexCache(store, deduper, options.indexCacheUsers);
     this.intake = new GroupCommit({
-      store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + LEASE_MS }),
+      store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + this.leaseMs }),
       onDurable: (rows) => this.onDurable(rows),
       onError: (error) => this.emitter.safeEmit('error', { stage: 'group-commit', error }),
     });
@@ -230,8 +236,14 @@ export class Engine {
   // ---- journal polling: retries that came due, rows left by a stopped process ------------------
 
   private startPolling(): void {
-    this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
+    this.pollTimer = setInterval(() => void this.poll(), this.pollMs);
     this.pollTimer.unref();
+    // Only a store shared by processes (it sets `timing`) needs leases kept alive; one process owns a SQLite file.
+    if (this.store.timing) {
+      this.heartbeatTimer = setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.leaseMs / 4)));
+      this.heartbeatTimer.unref();
+    }
+    this.store.onWork?.(() => void this.poll());
     void this.poll();
   }
 
@@ -249,7 +261,7 @@ export class Engine {
     if (room <= 0) return;
     let rows: Candidate[];
     try {
-      rows = await this.store.claimJournal(this.instanceId, room, LEASE_MS);
+      rows = await this.store.claimJournal(this.instanceId, room, this.leaseMs);
     } catch (e) {
       this.emitter.safeEmit('error', { stage: 'journal-claim', error: coerceError(e) });
       return;
@@ -259,6 +271,32 @@ export class Engine {
       if (entry && entry.state !== 'retry') continue;
       if (entry) { entry.state = 'queued'; entry.candidate = row; } else { this.track(row, 'queued').resolveAccepted(); }
       this.lanes.enqueue(row);
+    }
+  }
+
+  /**
+   * Keeps this process's leases alive while its rows wait in lanes, and settles rows it was waiting to retry
+   * that another process decided meanwhile (shared stores let any process claim a due retry).
+   */
+  private async heartbeat(): Promise<void> {
+    const ids: string[] = [];
+    for (const [id, e] of this.inflight) if (e.state !== 'buffered') ids.push(id);
+    if (ids.length === 0 || this.closing) return;
+    try {
+      const gone = (await this.store.renewLeases(this.instanceId, ids, this.leaseMs)).filter((id) => this.inflight.get(id)?.state === 'retry');
+      if (gone.length === 0) return;
+      const events = new Map((await this.store.eventsForCandidates(gone)).map((e) => [e.candidateId!, e]));
+      for (const id of gone) {
+        const entry = this.inflight.get(id);
+        if (!entry || entry.state !== 'retry') continue;
+        const e = events.get(id);
+        if (e) { this.settle(entry.candidate, eventToDecision(e)); continue; }
+        // Neither in the journal nor decided: erased (right to erasure) by another process.
+        this.inflight.delete(id);
+        entry.resolveDecided({ candidateId: id, userId: entry.candidate.userId, action: 'deferred', reasons: ['erased'] });
+      }
+    } catch (e) {
+      this.emitter.safeEmit('error', { stage: 'journal-heartbeat', error: coerceError(e) });
     }
   }
 
@@ -410,6 +448,7 @@ export class Engine {
 
   private async shutdown(): Promise<void> {
     if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     await this.sweeper.stop();
     await this.intake.flush();
     this.intake.stop();
@@ -420,6 +459,8 @@ export class Engine {
     }
     this.inflight.clear();
     this.lanes.clear();
+    // What this process leaves undecided is free for its peers now, not when the leases run out.
+    await this.store.releaseLeases(this.instanceId).catch((e: unknown) => this.emitter.safeEmit('error', { stage: 'journal-release', error: coerceError(e) }));
     // After the last batches, so their metrics and log lines are kept.
     this.observability.close();
     this.breakers.shutdown();

@@ -7,7 +7,10 @@ import { checkLogLevel } from './log/logger.js';
 
 export type StoreOptions =
   | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; connectionString: string; schema?: string; pool?: { max?: number } };
+  | { kind: 'postgres'; connectionString: string; schema?: string; pool?: PgPoolOptions; leaseMs?: number; pollMs?: number };
+
+/** node-postgres pool settings for the postgres store. @default { max: 10, idleTimeoutMs: 30000, connectionTimeoutMs: 30000 } */
+export interface PgPoolOptions { max?: number; idleTimeoutMs?: number; connectionTimeoutMs?: number }
 
 export type FlagsOptions =
   | { kind: 'embedded'; file: string; watch?: boolean }

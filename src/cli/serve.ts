@@ -2,6 +2,7 @@
 import { createEngine } from '../engine.js';
 import { createApp, listen } from '../http/server.js';
 import type { EngineOptions } from '../options.js';
+import { postgresStoreFromEnv } from './storeEnv.js';
 import { loadServeConfig } from './serveConfig.js';
 import { providersFromEnv } from './providerEnv.js';
 
@@ -13,6 +14,7 @@ export function serveOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptions {
     store: { kind: 'sqlite', path: env.MEMDEDUP_DB || './data/memdedup.db' },
     flags: { kind: 'embedded', file: env.MEMDEDUP_FLAGS_FILE || './config/flags.json' },
   };
+  if (env.DATABASE_URL) o.store = postgresStoreFromEnv(env.DATABASE_URL, env);
   if (env.UNLEASH_URL) {
     // Server mode: Unleash decides; the flags file is only the bootstrap used while Unleash is unreachable.
     o.flags = {
@@ -31,7 +33,7 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   // The config file's engine options apply; the environment wins where it says something.
   const fromEnv = serveOptionsFromEnv(env);
   const options: EngineOptions = { ...fromEnv, ...(config.engine as EngineOptions) };
-  if (env.MEMDEDUP_DB) options.store = fromEnv.store;
+  if (env.MEMDEDUP_DB || env.DATABASE_URL) options.store = fromEnv.store;
   if (env.MEMDEDUP_FLAGS_FILE || env.UNLEASH_URL) options.flags = fromEnv.flags;
   if (env.LOG_LEVEL) options.logLevel = fromEnv.logLevel;
   Object.assign(options, providersFromEnv(env));

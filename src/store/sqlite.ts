@@ -50,6 +50,9 @@ export class SqliteStore implements Store {
       lease: d.prepare(`UPDATE journal SET lease_owner = ?, lease_until = ? WHERE id = ?`),
       fail: d.prepare(`UPDATE journal SET attempts = ?, last_error = ?, not_before = ?, dead = ?, lease_until = 0 WHERE id = ?`),
       dead: d.prepare(`SELECT * FROM journal WHERE dead = 1 ORDER BY seq LIMIT ?`),
+      journalHas: d.prepare(`SELECT 1 FROM journal WHERE id = ?`),
+      renew: d.prepare(`UPDATE journal SET lease_until = ? WHERE id = ? AND lease_owner = ? AND lease_until > 0 AND dead = 0`),
+      release: d.prepare(`UPDATE journal SET lease_until = 0 WHERE lease_owner = ? AND lease_until > 0`),
       depth: d.prepare(`SELECT count(*) AS n FROM journal WHERE dead = 0`),
       deleteJournal: d.prepare(`DELETE FROM journal WHERE id = ?`),
       version: d.prepare(`SELECT version FROM users WHERE user_id = ?`),
@@ -84,6 +87,22 @@ export class SqliteStore implements Store {
       for (const r of rows) this.st.lease.run(owner, now + leaseMs, r.id);
       return rows.map(rowToCandidate);
     }).immediate();
+  }
+
+  async renewLeases(owner: string, ids: string[], leaseMs: number): Promise<string[]> {
+    const until = Date.now() + leaseMs;
+    return this.db.transaction(() => {
+      const gone: string[] = [];
+      for (const id of ids) {
+        if (!this.st.journalHas.get(id)) gone.push(id);
+        else this.st.renew.run(until, id, owner);
+      }
+      return gone;
+    })();
+  }
+
+  async releaseLeases(owner: string): Promise<number> {
+    return this.st.release.run(owner).changes;
   }
 
   async failJournal(rows: JournalFailure[]): Promise<void> {
@@ -135,6 +154,16 @@ export class SqliteStore implements Store {
   }
 
   async commit(b: BatchCommit): Promise<boolean> {
+    try {
+      return this.commitTx(b);
+    } catch (e) {
+      // A candidate that already has an event: nothing was written; the caller re-decides and finds that event.
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /events\.candidate_id/.test(String((e as Error).message))) return false;
+      throw e;
+    }
+  }
+
+  private commitTx(b: BatchCommit): boolean {
     return this.db.transaction(() => {
       this.st.insertUser.run(b.userId);
       if (this.st.bumpVersion.run(b.userId, b.expectedVersion).changes === 0) return false;
