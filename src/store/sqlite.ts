@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import type { Candidate, MemdedupEvent, Memory } from '../types.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { EVENT_COLUMNS, MEMORY_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory } from './rows.js';
+import { SqliteCheckpointer } from './sqliteCheckpointer.js';
 import { SQLITE_MIGRATIONS } from './sqliteSchema.js';
 import type { BatchCommit, JournalFailure, Page, PageQuery, Store, UserSnapshot } from './types.js';
 
@@ -16,6 +17,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly st: ReturnType<SqliteStore['prepare']>;
   private closed = false;
+  private checkpointer: SqliteCheckpointer | undefined;
   /** `IN (?,?,…)` statements by arity: preparing one per call costs more than running it. */
   private readonly inByArity = new Map<number, Database.Statement>();
 
@@ -26,6 +28,12 @@ export class SqliteStore implements Store {
     // NORMAL in WAL mode survives a process crash (SIGKILL); only an OS crash may lose the last commits.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    if (path !== ':memory:' && path !== '') {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new SqliteCheckpointer(path, () => {
+        if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+    }
     this.migrate();
     // One process owns a SQLite file: leases left by a previous (crashed) process mean nothing now.
     this.db.prepare('UPDATE journal SET lease_owner = NULL, lease_until = 0 WHERE lease_until > 0').run();
@@ -240,6 +248,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }
