@@ -31,9 +31,11 @@ export class SqliteCheckpointer {
 
   stop(): Promise<void> {
     this.stopped ??= (async () => {
+      // Keep the process alive until the last checkpoint is done: an awaited close must not be cut short.
+      this.worker.ref();
       const exited = once(this.worker, 'exit').then(() => undefined, () => undefined);
       this.worker.postMessage('stop');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
       await this.worker.terminate();
     })();
     return this.stopped;
