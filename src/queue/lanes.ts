@@ -68,10 +68,11 @@ export class Lanes {
   }
 
   private async runLane(lane: Lane): Promise<void> {
-    // Yield first, so a burst of lanes never holds the host's event loop in one go.
-    await yieldToLoop();
+    // The job has left p-queue: from here setPriority would throw, so the lane is running already.
     lane.state = 'running';
     this.runningLanes++;
+    // Yield first, so a burst of lanes never holds the host's event loop in one go.
+    await yieldToLoop();
     const batch = lane.pending.splice(0, Math.max(1, this.o.batchSize(lane.userId)));
     try {
       await this.o.run(lane.userId, batch);
