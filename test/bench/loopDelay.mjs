@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { dist, engineOptions, main, progress, QUICK, round, sleep, tempDir, tick } from './lib/common.mjs';
 import { candidateStream, openSqlite, seedUsers } from './lib/seed.mjs';
 
-const WINDOW_MS = QUICK ? 3000 : 10_000;
+const WINDOW_MS = QUICK ? 2000 : 10_000;
 const USERS = QUICK ? 200 : 1000;
-const BACKLOG = QUICK ? 20_000 : 60_000;
+const BACKLOG = QUICK ? 15_000 : 60_000;
 
 /** The chat handler: 1 ms of synchronous work every 5 ms, as a request handler on the host would. */
 function startChatHandler() {

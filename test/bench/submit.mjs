@@ -3,7 +3,7 @@ import { dist, engineOptions, main, progress, QUICK, round, summary, tempDir, ti
 import { candidateStream, openSqlite, seedUsers } from './lib/seed.mjs';
 import { join } from 'node:path';
 
-const SUBMISSIONS = QUICK ? 50_000 : 200_000;
+const SUBMISSIONS = QUICK ? 30_000 : 200_000;
 const USERS = QUICK ? 200 : 1000;
 /** Submissions per macrotask: a burst of chat traffic between two turns of the event loop. */
 const CHUNK = 500;

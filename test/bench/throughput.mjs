@@ -8,10 +8,10 @@ import { naiveProcessor } from './naive.mjs';
 
 const USERS = QUICK ? 200 : 1000;
 const PER_USER = 200;
-const CANDIDATES = QUICK ? 20_000 : 100_000;
+const CANDIDATES = QUICK ? 10_000 : 100_000;
 /** The naive run stops at this many candidates or this many seconds: it is the slow one. */
 const NAIVE_MAX = QUICK ? 3000 : 20_000;
-const NAIVE_SECONDS = QUICK ? 8 : 60;
+const NAIVE_SECONDS = QUICK ? 5 : 60;
 const CHUNK = 1000;
 
 main(async () => {
