@@ -11,6 +11,14 @@ export function serveOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptions {
     store: { kind: 'sqlite', path: env.MEMDEDUP_DB || './data/memdedup.db' },
     flags: { kind: 'embedded', file: env.MEMDEDUP_FLAGS_FILE || './config/flags.json' },
   };
+  if (env.UNLEASH_URL) {
+    // Server mode: Unleash decides; the flags file is only the bootstrap used while Unleash is unreachable.
+    o.flags = {
+      kind: 'unleash', url: env.UNLEASH_URL, token: env.UNLEASH_API_TOKEN ?? '', appName: env.UNLEASH_APP_NAME || 'memdedup',
+      refreshIntervalMs: env.UNLEASH_REFRESH_INTERVAL_MS ? Number(env.UNLEASH_REFRESH_INTERVAL_MS) : undefined,
+      bootstrapFile: env.MEMDEDUP_FLAGS_FILE || './config/flags.json',
+    };
+  }
   if (env.LOG_LEVEL) o.logLevel = env.LOG_LEVEL;
   return o;
 }

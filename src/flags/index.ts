@@ -15,7 +15,7 @@ import { createServerFlags } from './server.js';
 import type { Flags } from './types.js';
 
 /** @default appName 'memdedup', refreshIntervalMs 15 000 (unleash-client's), timeoutMs 5 000, watch true */
-export const FLAGS_DEFAULTS = Object.freeze({ appName: 'memdedup', refreshIntervalMs: 15_000, timeoutMs: 5_000, watch: true });
+export const DEFAULT_FLAGS_OPTIONS = Object.freeze({ appName: 'memdedup', refreshIntervalMs: 15_000, timeoutMs: 5_000, watch: true });
 
 export interface CreateFlagsDeps {
   /** Where the seed's variables are read, once. @default process.env */
@@ -33,7 +33,7 @@ export async function createFlags(options: FlagsOptions, deps: CreateFlagsDeps =
     nonEmptyString('flags.file', options.file);
     if (options.watch !== undefined && typeof options.watch !== 'boolean') throw invalidInput('flags.watch', 'must be a boolean');
     const overrides = readEnvOverrides(deps.env ?? process.env);
-    return new EmbeddedFlags(options.file, overrides, options.watch ?? FLAGS_DEFAULTS.watch).open();
+    return new EmbeddedFlags(options.file, overrides, options.watch ?? DEFAULT_FLAGS_OPTIONS.watch).open();
   }
   if (options.kind === 'unleash') {
     nonEmptyString('flags.url', options.url);
@@ -44,10 +44,10 @@ export async function createFlags(options: FlagsOptions, deps: CreateFlagsDeps =
     return createServerFlags({
       url: options.url,
       token: options.token,
-      appName: options.appName ?? FLAGS_DEFAULTS.appName,
-      refreshIntervalMs: positiveInt('flags.refreshIntervalMs', options.refreshIntervalMs, FLAGS_DEFAULTS.refreshIntervalMs),
+      appName: options.appName ?? DEFAULT_FLAGS_OPTIONS.appName,
+      refreshIntervalMs: positiveInt('flags.refreshIntervalMs', options.refreshIntervalMs, DEFAULT_FLAGS_OPTIONS.refreshIntervalMs),
       bootstrapFile: options.bootstrapFile,
-      timeoutMs: positiveInt('flags.timeoutMs', options.timeoutMs, FLAGS_DEFAULTS.timeoutMs),
+      timeoutMs: positiveInt('flags.timeoutMs', options.timeoutMs, DEFAULT_FLAGS_OPTIONS.timeoutMs),
     });
   }
   throw invalidInput('flags.kind', "must be 'embedded' or 'unleash'");

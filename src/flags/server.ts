@@ -1,10 +1,11 @@
 // Server mode: unleash-client polls an Unleash server; the bootstrap file answers until it does.
 //
 // States: starting -> ready (bootstrap loaded, or first fetch) -> synchronized (a fetch succeeded).
-// Before ready every flag answers its fallback. unleash-client's own `synchronized` event also fires
-// for the bootstrap, so we tell the two apart ourselves: the bootstrap is applied in the microtasks
-// right after start(), before any fetch can have returned, so with a non-empty bootstrap the first
-// 'changed' is the bootstrap and every later one comes from the server.
+// Before ready every flag answers its fallback; `ready` is unleash-client's own event, which comes a
+// couple of ticks after the data, and until it does unleash-client itself answers fallbacks.
+// Its `synchronized` event also fires for the bootstrap, so we tell the two apart ourselves: the
+// bootstrap is applied in the microtasks right after start(), before any fetch can have returned, so
+// with a non-empty bootstrap the first 'changed' is the bootstrap and every later one the server's.
 import { readFile } from 'node:fs/promises';
 import { invalidInput, MemdedupError } from '../errors.js';
 import { type Definitions, parseDefinitions, summarize } from './definitions.js';
@@ -52,7 +53,10 @@ export class ServerFlags extends FlagsEmitter implements Flags {
     // Attached before start: an unreachable server must never surface as an unhandled 'error'.
     this.unleash.on('error', (e: unknown) => this.warn(e));
     this.unleash.on('warn', (msg: unknown) => this.warn(msg));
-    this.unleash.on('ready', () => { this.ready = true; });
+    this.unleash.on('ready', () => {
+      this.ready = true;
+      this.settle();
+    });
     this.unleash.on('changed', () => {
       if (this.bootstrapChanges > 0) this.bootstrapChanges--;
       else this.markSynchronized();
@@ -62,7 +66,7 @@ export class ServerFlags extends FlagsEmitter implements Flags {
   }
 
   get synchronized(): boolean {
-    return this._synchronized;
+    return this._synchronized && this.ready;
   }
 
   /** Resolves once synchronized, or after timeoutMs on whatever the bootstrap gave. */
@@ -104,9 +108,12 @@ export class ServerFlags extends FlagsEmitter implements Flags {
   }
 
   private markSynchronized(): void {
-    if (this._synchronized) return;
     this._synchronized = true;
-    this.onSynchronized?.();
+    this.settle();
+  }
+
+  private settle(): void {
+    if (this.synchronized) this.onSynchronized?.();
   }
 }
 

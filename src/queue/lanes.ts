@@ -68,7 +68,7 @@ export class Lanes {
   }
 
   private async runLane(lane: Lane): Promise<void> {
-    // The job has left p-queue: from here setPriority would throw, so the lane is running already.
+    // p-queue has dequeued the job: from here on setPriority would not find it.
     lane.state = 'running';
     this.runningLanes++;
     // Yield first, so a burst of lanes never holds the host's event loop in one go.

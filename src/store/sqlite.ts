@@ -16,6 +16,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly st: ReturnType<SqliteStore['prepare']>;
   private closed = false;
+  /** `IN (?,?,…)` statements by arity: preparing one per call costs more than running it. */
+  private readonly inByArity = new Map<number, Database.Statement>();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -24,6 +26,7 @@ export class SqliteStore implements Store {
     // NORMAL in WAL mode survives a process crash (SIGKILL); only an OS crash may lose the last commits.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    if (process.env.X_NOCKPT) this.db.pragma('wal_autocheckpoint = 0');
     this.migrate();
     // One process owns a SQLite file: leases left by a previous (crashed) process mean nothing now.
     this.db.prepare('UPDATE journal SET lease_owner = NULL, lease_until = 0 WHERE lease_until > 0').run();
@@ -124,7 +127,9 @@ export class SqliteStore implements Store {
     // SQLite caps bound parameters; 500 is far below the limit.
     for (let i = 0; i < candidateIds.length; i += 500) {
       const ids = candidateIds.slice(i, i + 500);
-      const rows = this.db.prepare(`SELECT * FROM events WHERE candidate_id IN (${qs(ids.length)})`).all(...ids) as Row[];
+      let st = this.inByArity.get(ids.length);
+      if (!st) this.inByArity.set(ids.length, (st = this.db.prepare(`SELECT * FROM events WHERE candidate_id IN (${qs(ids.length)})`)));
+      const rows = st.all(...ids) as Row[];
       out.push(...rows.map(rowToEvent));
     }
     return out;

@@ -54,4 +54,6 @@ export const SQLITE_MIGRATIONS: string[] = [
   );
   CREATE INDEX IF NOT EXISTS events_user ON events (user_id, seq);
   `,
+  // The poller looks for rows nobody holds; most journal rows are leased, so find the free ones by index.
+  `CREATE INDEX IF NOT EXISTS journal_free ON journal (lease_until, dead, not_before);`,
 ];
