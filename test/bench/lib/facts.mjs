@@ -24,6 +24,8 @@ const SKILLS = cross(['basic', 'advanced', 'conversational', 'classical'],
 const CONTEXTS = ['in the morning', 'with friends', 'at home', 'on holidays', 'after work', 'in summer', 'in winter',
   'on Sundays', 'with family', 'when traveling', 'on rainy days', 'at night', 'during lunch breaks', 'with coworkers',
   'on Fridays', 'in the city', 'at the lake', 'in the mountains', 'near the coast', 'every spring'];
+// How often: multiplies the template space so that 100k facts of one user can still be half templates.
+const TIMES = ['', ' twice a week', ' every month', ' lately', ' occasionally', ' as a hobby', ' for years', ' on most weekends'];
 const REFINEMENTS = [', especially on Saturdays', ' with an old school friend', ', mostly near the river', ' since childhood',
   ', usually before breakfast', ' at a club downtown', ' with their partner', ', ideally outdoors'];
 const RELATIONS = ['friend', 'cousin', 'neighbor', 'coworker', 'mentor', 'dog', 'cat', 'parrot', 'niece', 'nephew', 'landlord', 'dentist'];
@@ -41,7 +43,7 @@ const ATTRIBUTES = [
   { values: THINGS, canon: (v, c) => `The user uses a ${v} ${c}`, reword: (v, c) => `${c} the user relies on their ${v}`, conflict: (v, c) => `The user never uses a ${v} ${c}` },
   { values: SKILLS, canon: (v, c) => `The user practices ${v} ${c}`, reword: (v, c) => `User is practicing ${v} ${c}`, conflict: (v, c) => `The user does not practice ${v} ${c}` },
 ];
-const TEMPLATE_FACTS = ATTRIBUTES.map((a) => a.values.length * CONTEXTS.length);
+const TEMPLATE_FACTS = ATTRIBUTES.map((a) => a.values.length * CONTEXTS.length * TIMES.length);
 const TEMPLATE_SPACE = TEMPLATE_FACTS.reduce((x, y) => x + y, 0);
 const NAMED_SPACE = RELATIONS.length * NAMES.length;
 /** How many distinct facts exist. */
@@ -56,13 +58,14 @@ function parts(i) {
   let a = 0;
   while (i >= TEMPLATE_FACTS[a]) { i -= TEMPLATE_FACTS[a]; a++; }
   const attr = ATTRIBUTES[a];
-  return { named: false, attr, v: attr.values[i % attr.values.length], c: CONTEXTS[Math.floor(i / attr.values.length)] };
+  const n = attr.values.length;
+  return { named: false, attr, v: attr.values[i % n], c: CONTEXTS[Math.floor(i / n) % CONTEXTS.length], t: TIMES[Math.floor(i / n / CONTEXTS.length)] };
 }
 
 /** The canonical text of a fact: what a user's seeded memory says. */
 export function canon(i) {
   const p = parts(i);
-  return p.named ? `The user has a ${p.rel} named ${p.name}` : p.attr.canon(p.v, p.c);
+  return p.named ? `The user has a ${p.rel} named ${p.name}` : p.attr.canon(p.v, p.c) + p.t;
 }
 
 const SURFACE = [
@@ -79,7 +82,7 @@ export function surface(i, r) { return pick(r, SURFACE)(canon(i)); }
 
 export function reword(i) {
   const p = parts(i);
-  return p.named ? `${p.name} is the user's ${p.rel}` : p.attr.reword(p.v, p.c);
+  return p.named ? `${p.name} is the user's ${p.rel}` : p.attr.reword(p.v, p.c) + p.t;
 }
 
 /** The fact with more detail: it should update the memory. */
@@ -88,7 +91,7 @@ export function refine(i, r) { return canon(i) + pick(r, REFINEMENTS); }
 /** A contradiction of the fact: it should supersede the memory. */
 export function conflict(i) {
   const p = parts(i);
-  return p.named ? `The user does not have a ${p.rel} named ${p.name}` : p.attr.conflict(p.v, p.c);
+  return p.named ? `The user does not have a ${p.rel} named ${p.name}` : p.attr.conflict(p.v, p.c) + p.t;
 }
 
 /** A random fact: half from the attribute templates, half named relations (the larger part of the space). */
