@@ -39,8 +39,8 @@ export function lineChart({ title, xLabel, yLabel, series, width = 640, height =
 }
 
 /** Horizontal bar chart on a log scale (the bars differ by orders of magnitude): bars = [{ name, value, note? }]. */
-export function barChart({ title, unit, bars, width = 640, height = 60 + bars.length * 50 }) {
-  const m = { l: 170, r: 120, t: 40, b: 30 };
+export function barChart({ title, unit, bars, width = 720, height = 60 + bars.length * 50 }) {
+  const m = { l: 170, r: 190, t: 40, b: 30 };
   const pw = width - m.l - m.r;
   const max = Math.max(...bars.map((b) => b.value));
   const e1 = Math.ceil(Math.log10(max));
