@@ -83,7 +83,7 @@ main(async () => {
     throughput_ratio: round(cps / naiveCps, 1),
     throughput_detail: {
       users: USERS, memories_per_user: PER_USER, candidates: CANDIDATES, kinds, actions, overloaded_retries: overloaded,
-      wall_s: round(elapsed, 2), naive_candidates: n, naive_wall_s: round(naiveElapsed, 2), naive_actions: naiveActions,
+      wall_s: round(elapsed, 2), decision_p50_ms_by_priority: Object.fromEntries(Object.entries(byPriority).map(([k, xs]) => [k, round(percentile(xs, 50), 1)])), naive_candidates: n, naive_wall_s: round(naiveElapsed, 2), naive_actions: naiveActions,
     },
   };
 });

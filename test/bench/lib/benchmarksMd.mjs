@@ -49,7 +49,7 @@ ${charts.map((c) => `![${c}](test/bench/results/${c})`).join('\n')}
 ## What each workload does
 
 Everything runs against the build (\`dist/\`), each workload in its own process, on SQLite files in a temp directory.
-Facts are synthetic: attribute templates × values × contexts, plus named relations (test/bench/lib/facts.mjs).
+Facts are synthetic: attribute templates × values × contexts × frequencies, plus named relations (test/bench/lib/facts.mjs).
 
 - **submit_us**: ${details.submit_detail?.submissions ?? '?'} \`engine.submit()\` calls timed one by one, in bursts of 500 per event-loop turn,
   while the engine decides what came before (the bench keeps the backlog under 80 % of \`journalLimit\` so every call is an acceptance).
