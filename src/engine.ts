@@ -15,6 +15,9 @@ import { validateCandidate, validateId } from './intake/validate.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 import { Lanes } from './queue/lanes.js';
 import { BatchRunner } from './resilience/batchRunner.js';
+import { failureKind } from './resilience/retry.js';
+import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweeper.js';
+import { UserBreakers, type BreakerState } from './resilience/userBreakers.js';
 import { openStore } from './store/index.js';
 import type { BatchCommit, Page, Store } from './store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory, MemoryStatus, Submission } from './types.js';
@@ -27,6 +30,16 @@ interface Inflight {
   submission: Submission;
   resolveAccepted: () => void;
   resolveDecided: (d: Decision) => void;
+  /** Set when a retry could not be written to the journal (store down): re-queued from memory at this time. */
+  retryAt?: number;
+}
+
+/** Test and tooling seams, deliberately not part of EngineOptions. */
+export interface EngineInternals {
+  /** Wraps the deduper (fault injection in tests). */
+  deduper?: (base: Deduper) => Deduper;
+  /** false: no journal poller and no background sweep (the `sweep` CLI next to a running server). */
+  background?: boolean;
 }
 
 /** How often the journal is polled for due retries and rows no process holds. */
@@ -41,6 +54,8 @@ export interface EngineStatus {
   lanes: { queued: number; running: number; users: number; candidates: number };
   cache: { users: number; hitRate: number; hits: number; misses: number };
   flags: { mode: Flags['mode']; synchronized: boolean };
+  /** Provider breakers present only when that provider is configured; user breakers live now and open now. */
+  breakers: { provider: { embedder?: BreakerState; judge?: BreakerState }; user: { live: number; open: number } };
   [section: string]: unknown;
 }
 
@@ -56,6 +71,9 @@ export class Engine {
   private pollTimer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
+  private readonly breakers: UserBreakers;
+  private readonly localRetry = new Set<string>();
+  private readonly sweeper: Sweeper;
 
   private constructor(options: ResolvedOptions, readonly store: Store, readonly flags: Flags, readonly deduper: Deduper) {
     this.options = options;
@@ -65,11 +83,26 @@ export class Engine {
       onDurable: (rows) => this.onDurable(rows),
       onError: (error) => this.emitter.safeEmit('error', { stage: 'group-commit', error }),
     });
+    this.breakers = new UserBreakers({
+      ...options.breakers.user,
+      countsAsFailure: (e) => failureKind(e) === 'candidate',
+      onTransition: (userId, state) => this.emitter.safeEmit('breaker', { scope: 'user', name: userId, state }),
+    });
+    this.sweeper = new Sweeper({
+      store, deduper, events: this.emitter,
+      providersUp: () => !Object.values(this.deduper.providerStates?.() ?? {}).includes('open'),
+      userBlocked: (userId) => this.breakers.state(userId) === 'open',
+      onCommitted: (userId) => this.cache.invalidate(userId),
+    });
+    // A breaker that closes (a user's, or a provider's, whoever emits it) means fallbacks can now get the full cascade.
+    this.emitter.on('breaker', (e) => { if (e.state === 'closed') this.sweeper.kick(); });
     this.runner = new BatchRunner({
+      breakers: this.breakers, fallback: options.fallback, deferMs: options.breakers.provider.resetTimeoutMs,
+      guarded: (userId) => this.flags.isEnabled(FLAG_NAMES.circuitBreakers, { userId }, true),
       deps: { store, deduper, cache: this.cache }, store, events: this.emitter, retry: options.retry,
       modeFor: (userId) => (this.flags.isEnabled(FLAG_NAMES.realtimeDedup, { userId }, true) ? 'full' : 'exact'),
       settle: (c, d) => this.settle(c, d),
-      postpone: (c) => this.postpone(c),
+      postpone: (c, at) => this.postpone(c, at),
     });
     this.lanes = new Lanes({
       concurrency: options.concurrency,
@@ -78,7 +111,7 @@ export class Engine {
     });
   }
 
-  static async create(options?: EngineOptions): Promise<Engine> {
+  static async create(options?: EngineOptions, internals: EngineInternals = {}): Promise<Engine> {
     const o = resolveOptions(options);
     const store = await openStore(o.store);
     let flags: Flags;
@@ -88,8 +121,12 @@ export class Engine {
       await store.close();
       throw e;
     }
-    const engine = new Engine(o, store, flags, new Cascade({ topK: o.topK }));
-    engine.startPolling();
+    let emitBreaker: (name: string, state: 'open' | 'halfOpen' | 'closed') => void = () => {};
+    const base: Deduper = new Cascade({ topK: o.topK, thresholds: o.dedup.thresholds, embedder: o.embedder, judge: o.judge,
+      breaker: o.breakers.provider, onBreaker: (name, state) => emitBreaker(name, state) });
+    const engine = new Engine(o, store, flags, internals.deduper ? internals.deduper(base) : base);
+    emitBreaker = (name, state) => engine.emitter.safeEmit('breaker', { scope: 'provider', name, state });
+    if (internals.background !== false) { engine.startPolling(); engine.sweeper.start(); }
     return engine;
   }
 
@@ -143,9 +180,26 @@ export class Engine {
     this.emitter.safeEmit('decided', { candidate: c, decision: d, latencyMs: Date.now() - c.acceptedAt });
   }
 
-  private postpone(c: Candidate): void {
+  private postpone(c: Candidate, localRetryAt?: number): void {
     const entry = this.inflight.get(c.id);
-    if (entry) { entry.state = 'retry'; entry.candidate = c; }
+    if (!entry) return;
+    entry.state = 'retry';
+    entry.candidate = c;
+    if (localRetryAt !== undefined) { entry.retryAt = localRetryAt; this.localRetry.add(c.id); }
+  }
+
+  /** Retries the journal could not record (store down) come back from memory when due. */
+  private requeueLocal(): void {
+    const now = Date.now();
+    for (const id of this.localRetry) {
+      const entry = this.inflight.get(id);
+      if (entry && entry.retryAt !== undefined && entry.retryAt > now) continue;
+      this.localRetry.delete(id);
+      if (!entry || entry.state !== 'retry') continue;
+      entry.retryAt = undefined;
+      entry.state = 'queued';
+      this.lanes.enqueue(entry.candidate);
+    }
   }
 
   // ---- journal polling: retries that came due, rows left by a stopped process ------------------
@@ -165,7 +219,9 @@ export class Engine {
 
   private async claim(): Promise<void> {
     const room = Math.min(CLAIM_CHUNK, this.options.journalLimit - this.inflight.size);
-    if (room <= 0 || this.closing) return;
+    if (this.closing) return;
+    this.requeueLocal();
+    if (room <= 0) return;
     let rows: Candidate[];
     try {
       rows = await this.store.claimJournal(this.instanceId, room, LEASE_MS);
@@ -274,6 +330,17 @@ export class Engine {
     return { redriven: rows.length };
   }
 
+  /** Re-dedups the memories flagged needsRecheck (fallbacks, realtime-dedup off): one full pass. */
+  async sweep(opts: SweepOptions = {}): Promise<SweepResult> {
+    if (opts.userId !== undefined) validateId('userId', opts.userId, 128);
+    return this.sweeper.sweep(opts);
+  }
+
+  /** Flagged memories waiting for the sweep. */
+  async recheckBacklog(userId?: string): Promise<number> {
+    return this.sweeper.count(userId);
+  }
+
   /** Looks up the decision recorded for a candidate id. */
   async decision(candidateId: string): Promise<Decision | undefined> {
     const [e] = await this.store.eventsForCandidates([candidateId]);
@@ -305,6 +372,7 @@ export class Engine {
 
   private async shutdown(): Promise<void> {
     if (this.pollTimer) clearInterval(this.pollTimer);
+    await this.sweeper.stop();
     await this.intake.flush();
     this.intake.stop();
     this.lanes.pause();
@@ -314,7 +382,9 @@ export class Engine {
     }
     this.inflight.clear();
     this.lanes.clear();
+    this.breakers.shutdown();
     await this.flags.close();
+    this.deduper.close?.();
     await this.store.close();
   }
 
@@ -327,6 +397,7 @@ export class Engine {
       lanes: { queued: this.lanes.queued, running: this.lanes.running, users: this.lanes.users, candidates: this.lanes.depth },
       cache: { users: this.cache.size, hitRate: this.cache.hitRate, hits: this.cache.hits, misses: this.cache.misses },
       flags: { mode: this.flags.mode, synchronized: this.flags.synchronized },
+      breakers: { provider: { ...this.deduper.providerStates?.() }, user: { live: this.breakers.live, open: this.breakers.open } },
     };
   }
 }

@@ -9,7 +9,8 @@ export interface EngineEventMap {
   batch: [{ userId: string; size: number; durationMs: number; mode: string; counts: Record<string, number> }];
   retry: [{ candidate: Candidate; attempt: number; delayMs: number; error: string }];
   'dead-letter': [{ candidate: Candidate; error: string }];
-  fallback: [{ userId: string; size: number; fallback: 'store-exact' | 'defer' }];
+  /** `reason`: 'user-breaker-open' or 'provider-unavailable'. */
+  fallback: [{ userId: string; size: number; fallback: 'store-exact' | 'defer'; reason?: string }];
   breaker: [{ scope: 'user' | 'provider'; name: string; state: 'open' | 'halfOpen' | 'closed' }];
   error: [{ stage: string; error: Error }];
 }

@@ -7,9 +7,10 @@ export { createFlags } from './flags/index.js';
 export { FLAG_NAMES } from './flags/types.js';
 export type { Flags, FlagContext, FlagSummary } from './flags/types.js';
 export { DEFAULT_OPTIONS, resolveOptions } from './options.js';
-export type { EngineOptions, ResolvedOptions, StoreOptions, FlagsOptions, EmbedderOptions, JudgeOptions } from './options.js';
+export type { EngineOptions, ResolvedOptions, StoreOptions, FlagsOptions, EmbedderOptions, JudgeOptions, DedupThresholds } from './options.js';
 export type { Store } from './store/types.js';
 export type {
   Candidate, CandidateInput, Decision, DecisionAction, DedupAction, MemdedupEvent, Memory, MemoryStatus, Method, Priority,
   Submission, SubmissionStatus,
 } from './types.js';
+export type { SweepOptions, SweepResult, SweepProgress } from './resilience/sweeper.js';

@@ -44,7 +44,12 @@ export interface EngineOptions {
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Log level for pino. @default 'info' */
   logLevel?: string;
+  /** Cascade tuning; thresholds default to the values calibrated on the dev data. */
+  dedup?: { thresholds?: Partial<DedupThresholds> };
 }
+
+/** Policy thresholds (see src/dedup/policy.ts for what each one gates). */
+export interface DedupThresholds { duplicate: number; conflict: number; update: number }
 
 export interface ResolvedOptions {
   store: StoreOptions;
@@ -64,6 +69,7 @@ export interface ResolvedOptions {
   fallback: 'store-exact' | 'defer';
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   logLevel: string;
+  dedup: { thresholds: Partial<DedupThresholds> };
 }
 
 const DEFAULTS: ResolvedOptions = {
@@ -84,6 +90,7 @@ const DEFAULTS: ResolvedOptions = {
   fallback: 'store-exact',
   retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 30_000 },
   logLevel: 'info',
+  dedup: { thresholds: {} },
 };
 export const DEFAULT_OPTIONS: Readonly<ResolvedOptions> = Object.freeze(DEFAULTS);
 
@@ -131,5 +138,17 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
       maxDelayMs: positiveInt('retry.maxDelayMs', r.maxDelayMs, d.retry.maxDelayMs),
     },
     logLevel: o.logLevel ?? d.logLevel,
+    dedup: { thresholds: thresholds(o.dedup?.thresholds) },
   };
+}
+
+function thresholds(t: Partial<DedupThresholds> | undefined): Partial<DedupThresholds> {
+  const out: Partial<DedupThresholds> = {};
+  for (const k of ['duplicate', 'conflict', 'update'] as const) {
+    const v = t?.[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw invalidInput(`options.dedup.thresholds.${k}`, 'must be a number in [0, 1]');
+    out[k] = v;
+  }
+  return out;
 }

@@ -2,6 +2,7 @@
 import { createEngine } from '../engine.js';
 import { createApp, listen } from '../http/server.js';
 import type { EngineOptions } from '../options.js';
+import { providersFromEnv } from './providerEnv.js';
 
 /** How long SIGTERM waits for the engine to drain before leaving the rest in the journal. */
 const DRAIN_ON_EXIT_MS = 20_000;
@@ -20,6 +21,7 @@ export function serveOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptions {
     };
   }
   if (env.LOG_LEVEL) o.logLevel = env.LOG_LEVEL;
+  Object.assign(o, providersFromEnv(env));
   return o;
 }
 

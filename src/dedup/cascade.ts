@@ -1,27 +1,87 @@
-// The cascade: exact -> lexical retrieval + policy (-> semantic -> judge when configured).
-import { applyPolicy, DEFAULT_THRESHOLDS, type PolicyThresholds } from './policy.js';
+// The cascade: exact -> lexical retrieval + policy -> semantic (dense vectors) -> judge, the last two when configured.
+// A provider that fails, times out or has its breaker open never blocks a decision: the built-in tiers decide
+// and the decision's reasons say which tier was skipped ('embedder-fallback', 'judge-fallback').
+import type { EmbedderOptions, JudgeOptions } from '../options.js';
 import { prepareLexical } from './lexical.js';
-import { InvertedUserIndex } from './userIndex.js';
+import { applyPolicy, DEFAULT_THRESHOLDS, type PolicyThresholds } from './policy.js';
+import { ProviderBreaker, type BreakerState } from './providers/breaker.js';
+import { OpenAIEmbedder } from './providers/embedder.js';
+import { OpenAIJudge } from './providers/judge.js';
+import { DEFAULT_SEMANTIC, semanticTier, type SemanticThresholds } from './semantic.js';
 import type { DecideOptions, Deduper, Prepared, UserIndex, Verdict } from './types.js';
+import { InvertedUserIndex } from './userIndex.js';
 
-export interface CascadeOptions { topK: number; thresholds?: Partial<PolicyThresholds> }
+export interface CascadeOptions {
+  topK: number;
+  thresholds?: Partial<PolicyThresholds>;
+  semantic?: Partial<SemanticThresholds>;
+  embedder?: EmbedderOptions;
+  judge?: JudgeOptions;
+  breaker?: { failures: number; resetTimeoutMs: number };
+  /** Provider breaker transitions (the engine emits them as 'breaker' events, scope 'provider'). */
+  onBreaker?: (name: 'embedder' | 'judge', state: BreakerState) => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 export class Cascade implements Deduper {
   private readonly topK: number;
-  private readonly thresholds: PolicyThresholds;
+  readonly thresholds: PolicyThresholds;
+  private readonly semantic: SemanticThresholds;
+  private readonly embedder?: OpenAIEmbedder;
+  private readonly judge?: OpenAIJudge;
+  private readonly breakers: { embedder?: ProviderBreaker; judge?: ProviderBreaker } = {};
 
   constructor(o: CascadeOptions) {
     this.topK = o.topK;
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...o.thresholds };
+    this.semantic = { ...DEFAULT_SEMANTIC, ...o.semantic };
+    const b = o.breaker ?? { failures: 5, resetTimeoutMs: 60_000 };
+    const onState = (name: string, state: BreakerState) => o.onBreaker?.(name as 'embedder' | 'judge', state);
+    if (o.embedder?.kind === 'openai') {
+      this.breakers.embedder = new ProviderBreaker({ name: 'embedder', ...b, onState });
+      this.embedder = new OpenAIEmbedder({ baseURL: o.embedder.baseURL, model: o.embedder.model, apiKey: o.embedder.apiKey,
+        timeoutMs: o.embedder.timeoutMs ?? DEFAULT_TIMEOUT_MS }, this.breakers.embedder);
+    }
+    if (o.judge?.kind === 'openai') {
+      this.breakers.judge = new ProviderBreaker({ name: 'judge', ...b, onState });
+      this.judge = new OpenAIJudge({ baseURL: o.judge.baseURL, model: o.judge.model, apiKey: o.judge.apiKey,
+        timeoutMs: o.judge.timeoutMs ?? DEFAULT_TIMEOUT_MS }, this.breakers.judge);
+    }
+  }
+
+  /** Provider breaker states, for engine.status().breakers.provider. */
+  providerStates(): { embedder?: BreakerState; judge?: BreakerState } {
+    const out: { embedder?: BreakerState; judge?: BreakerState } = {};
+    if (this.breakers.embedder) out.embedder = this.breakers.embedder.state;
+    if (this.breakers.judge) out.judge = this.breakers.judge.state;
+    return out;
   }
 
   async prepare(texts: string[]): Promise<Prepared[]> {
-    return texts.map(prepareLexical);
+    const ps = texts.map(prepareLexical);
+    if (this.embedder && ps.length) {
+      try {
+        const vs = await this.embedder.embed(texts);
+        ps.forEach((p, i) => { p.dense = vs[i]!.vector; p.model = vs[i]!.model; });
+      } catch {
+        for (const p of ps) p.notes = ['embedder-fallback'];
+      }
+    }
+    return ps;
   }
 
   async createIndex(memories: { id: string; text: string }[]): Promise<UserIndex> {
     const index = new InvertedUserIndex();
-    for (const m of memories) index.add(m.id, prepareLexical(m.text));
+    const ps = memories.map((m) => prepareLexical(m.text));
+    if (this.embedder && ps.length) {
+      // A cold load embeds the user's memories once; if the provider is down they stay lexical-only in this index.
+      try {
+        const vs = await this.embedder.embed(memories.map((m) => m.text));
+        ps.forEach((p, i) => { p.dense = vs[i]!.vector; p.model = vs[i]!.model; });
+      } catch { /* lexical-only */ }
+    }
+    memories.forEach((m, i) => index.add(m.id, ps[i]!));
     return index;
   }
 
@@ -31,6 +91,16 @@ export class Cascade implements Deduper {
       return { action: 'duplicate', memoryId: exact, comparedText: index.get(exact)?.text, method: 'exact', score: 1, reasons: ['exact-match'] };
     }
     if (opts.exactOnly) return { action: 'added', method: 'exact', score: 0, reasons: ['exact-only'] };
-    return applyPolicy(p, index.search(p, this.topK), this.thresholds, 'lexical');
+    const notes = [...(p.notes ?? [])];
+    let v = applyPolicy(p, index.search(p, this.topK), this.thresholds, 'lexical');
+    if (v.action === 'added' && p.dense && p.model) {
+      v = (await semanticTier(p, index, this.topK, this.semantic, this.judge, notes)) ?? v;
+    }
+    return notes.length ? { ...v, reasons: [...v.reasons, ...notes] } : v;
+  }
+
+  close(): void {
+    this.breakers.embedder?.shutdown();
+    this.breakers.judge?.shutdown();
   }
 }

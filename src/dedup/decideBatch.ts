@@ -5,6 +5,7 @@ import { MemdedupError } from '../errors.js';
 import type { Store } from '../store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory } from '../types.js';
 import type { IndexCache } from './indexCache.js';
+import { prepareLexical } from './lexical.js';
 import type { Deduper, Verdict } from './types.js';
 
 /**
@@ -55,10 +56,12 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
   for (const c of batch) if (!seen.has(c.id)) { seen.add(c.id); fresh.push(c); }
 
   const state = await cache.load(userId);
-  const prepared = await deduper.prepare(fresh.map((c) => c.text));
+  const exactOnly = mode !== 'full';
+  // The exact tier needs only the normalized key, so the fallback paths never call a provider
+  // (an embedder outage is exactly when they run).
+  const prepared = exactOnly ? fresh.map((c) => prepareLexical(c.text)) : await deduper.prepare(fresh.map((c) => c.text));
   const changed = new Map<string, Memory>();
   const events: MemdedupEvent[] = [];
-  const exactOnly = mode !== 'full';
   try {
     for (let i = 0; i < fresh.length; i++) {
       const c = fresh[i]!;
@@ -90,7 +93,8 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
           event.action = mode === 'fallback' ? 'fallback' : 'added';
         }
         const m: Memory = { id: randomUUID(), userId, text: c.text, status: 'active', version: 1, seenCount: 1,
-          needsRecheck: mode !== 'full', sources: c.source ? [c.source] : [], createdAt: now, updatedAt: now };
+          // A tier that was skipped (a provider down: reasons '…-fallback') leaves the memory for the sweep too.
+          needsRecheck: mode !== 'full' || v.reasons.some((r) => r.endsWith('-fallback')), sources: c.source ? [c.source] : [], createdAt: now, updatedAt: now };
         put(m);
         state.index.add(m.id, p);
         event.memoryId = m.id;

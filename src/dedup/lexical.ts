@@ -1,32 +1,12 @@
 // The built-in lexical embedder: word stems plus character trigrams, hashed into a sparse vector.
-// Needs no model and no download; learns nothing at run time.
+// Needs no model and no download; learns nothing at run time. It ranks neighbours; the policy decides.
 import { createHash } from 'node:crypto';
 import { exactKeyText, normalize } from './normalize.js';
+import { root } from './align.js';
+import { shapeOf } from './shape.js';
 import type { Prepared } from './types.js';
 
-export const STOPWORDS = new Set(('a an the and or but of to in on at for with by from as is am are was were be been being ' +
-  'has have had do does did this that these those it its i me my we our you your he him his she her they them their ' +
-  'user very really quite so just also too there here who which what when where how about into over than then').split(' '));
-
-/** Light suffix stripping: enough to match plurals and simple inflections. */
-export function stem(w: string): string {
-  if (w.length <= 3 || /\d/.test(w)) return w;
-  if (w.endsWith('ies') && w.length > 4) return w.slice(0, -3) + 'y';
-  if (w.endsWith('sses')) return w.slice(0, -2);
-  if (w.endsWith('ing') && w.length > 5) return w.slice(0, -3);
-  if (w.endsWith('ed') && w.length > 4) return w.slice(0, -2);
-  if (w.endsWith('es') && /(?:ch|sh|x|z)es$/.test(w)) return w.slice(0, -2);
-  if (w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) return w.slice(0, -1);
-  return w;
-}
-
-export function words(normalized: string): string[] {
-  return normalized.split(/[^\p{L}\p{N}']+/u).map((w) => w.replace(/^'+|'+$/g, '')).filter(Boolean);
-}
-
-export function contentTokens(normalized: string): string[] {
-  return words(normalized).filter((w) => !STOPWORDS.has(w)).map(stem);
-}
+export { stem, words } from './shape.js';
 
 function hash32(s: string): number {
   let h = 2166136261;
@@ -67,9 +47,11 @@ export function cosine(a: Map<number, number>, b: Map<number, number>): number {
 export function prepareLexical(text: string): Prepared {
   const normalized = normalize(text);
   const keyText = exactKeyText(normalized);
-  const tokens = contentTokens(normalized);
+  const shape = shapeOf(normalized);
+  // Retrieval keys on derivational roots so "dyslexic" finds "dyslexia"; the policy still sees every form.
+  const tokens = shape.toks.map((t) => root(t.s));
   return {
-    text, normalized, tokens,
+    text, normalized, tokens, shape,
     key: createHash('sha1').update(keyText).digest('base64url'),
     vector: lexicalVector(tokens, keyText),
   };

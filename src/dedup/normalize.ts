@@ -1,5 +1,6 @@
 // Text normalization: the same fact written differently should normalize to the same string.
 // General English resources only (contractions, number words, subject prefixes); nothing learned from data.
+import { BARE_CONTRACTIONS, canonicalizeQuantities, expandStateCodes } from './surface.js';
 
 const CONTRACTIONS: [RegExp, string][] = [
   [/\bcan't\b/g, 'can not'], [/\bwon't\b/g, 'will not'], [/\bshan't\b/g, 'shall not'], [/\bain't\b/g, 'is not'],
@@ -26,10 +27,14 @@ export function numberWordsToDigits(s: string): string {
 
 /** NFKC, case fold, unified quotes, expanded contractions, number words as digits, no subject prefix, tidy spaces. */
 export function normalize(text: string): string {
-  let s = text.normalize('NFKC').toLowerCase();
-  s = s.replace(/[\u2018\u2019\u201b\u2032`´]/g, "'").replace(/[\u201c\u201d\u201e\u2033]/g, '"').replace(/[\u2013\u2014]/g, '-');
+  // Diacritics go: "Bogotá" and "Bogota" are the same city to a user typing on another keyboard.
+  let s = expandStateCodes(text.normalize('NFKC')).normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC').toLowerCase();
+  s = s.replace(/[\u2018\u2019\u201b\u2032`´]/g, "'").replace(/[\u201c\u201d\u201e\u2033]/g, '"').replace(/[\u2010-\u2015]/g, '-');
   for (const [re, to] of CONTRACTIONS) s = re.test(s) ? s.replace(re, to) : s;
-  s = numberWordsToDigits(s);
+  for (const [re, to] of BARE_CONTRACTIONS) s = s.replace(re, to);
+  // Hyphenated compounds read like their spaced form ("seventh-grade", "back-to-back").
+  s = s.replace(/(\p{L})-(?=\p{L})/gu, '$1 ');
+  s = canonicalizeQuantities(numberWordsToDigits(s));
   s = s.replace(/\s+/g, ' ').trim();
   s = s.replace(/^[\s"'.,;:!?()[\]{}-]+|[\s"'.,;:!?()[\]{}-]+$/g, '');
   s = s.replace(SUBJECT_PREFIX, '');

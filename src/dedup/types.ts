@@ -1,5 +1,6 @@
 // The dedup seam: prepare candidate texts (batched, may call a provider), then decide each against a user's index.
 import type { DedupAction, Method } from '../types.js';
+import type { Shape } from './shape.js';
 
 /** A text made ready for comparison: normalized, keyed, featurized. */
 export interface Prepared {
@@ -9,12 +10,16 @@ export interface Prepared {
   key: string;
   /** Content tokens (stems), used by retrieval and guards. */
   tokens: string[];
+  /** Content tokens with what the guards need (negations, values, possessors, copula). */
+  shape: Shape;
   /** Sparse lexical vector: feature id -> weight, L2-normalized. */
   vector: Map<number, number>;
   /** Dense vector from a semantic embedder, when one is configured and answered. */
   dense?: Float32Array;
   /** Model id of `dense`. */
   model?: string;
+  /** Tiers that could not be used for this text (e.g. 'embedder-fallback'), recorded in the decision's reasons. */
+  notes?: string[];
 }
 
 export interface Verdict {
@@ -39,6 +44,8 @@ export interface UserIndex {
   remove(id: string): void;
   /** Top-k most similar memories, best first. */
   search(p: Prepared, k: number): Neighbour[];
+  /** Top-k memories by dense similarity (same model only), best first; empty without dense vectors. */
+  searchDense?(p: Prepared, k: number): Neighbour[];
 }
 
 export interface DecideOptions {
@@ -50,4 +57,8 @@ export interface Deduper {
   prepare(texts: string[]): Promise<Prepared[]>;
   createIndex(memories: { id: string; text: string }[]): Promise<UserIndex>;
   decide(p: Prepared, index: UserIndex, opts?: DecideOptions): Promise<Verdict>;
+  /** Provider breaker states (embedder, judge), when providers are configured. */
+  providerStates?(): { embedder?: 'closed' | 'open' | 'halfOpen'; judge?: 'closed' | 'open' | 'halfOpen' };
+  /** Stops provider breakers' timers. */
+  close?(): void;
 }

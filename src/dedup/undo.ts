@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { MemdedupError } from '../errors.js';
 import type { BatchCommit, Store } from '../store/types.js';
 import type { MemdedupEvent, Memory } from '../types.js';
+import { SWEEP_CANDIDATE_PREFIX } from './recheck.js';
 
 async function mustMemory(store: Store, id: string | null): Promise<Memory> {
   const m = id ? await store.memory(id) : undefined;
@@ -23,7 +24,14 @@ export async function planUndo(store: Store, e: MemdedupEvent, now: number): Pro
   const bump = (m: Memory, patch: Partial<Memory>): Memory => ({ ...m, ...patch, version: m.version + 1, updatedAt: now });
   const reinforced = e.action === 'duplicate' || (e.action === 'fallback' && e.comparedMemoryId !== null && e.comparedMemoryId === e.memoryId);
 
-  if (reinforced) {
+  if (e.action === 'duplicate' && e.candidateId?.startsWith(SWEEP_CANDIDATE_PREFIX)) {
+    // A sweep merged an existing memory into another: the merged one comes back, and stays out of the sweep.
+    const kept = await mustMemory(store, e.memoryId);
+    const merged = await mustMemory(store, e.comparedMemoryId);
+    memories.push(bump(kept, { seenCount: Math.max(1, kept.seenCount - merged.seenCount) }));
+    memories.push(bump(merged, { status: 'active', needsRecheck: false }));
+    undo.memoryId = merged.id;
+  } else if (reinforced) {
     // The candidate was merged into a memory: give it back its own memory.
     const m = await mustMemory(store, e.memoryId);
     memories.push(bump(m, { seenCount: Math.max(1, m.seenCount - 1) }));

@@ -1,15 +1,23 @@
 // A user's memories, searchable without a full scan: an inverted index from content token to memory ids,
 // walked rarest token first, then exact cosine re-ranking of the few candidates it yields.
+import { DenseIndex } from './denseIndex.js';
 import { cosine } from './lexical.js';
 import type { Neighbour, Prepared, UserIndex } from './types.js';
 
-/** Stop widening once this many candidates were gathered from rarer tokens. */
+/** Memories admitted as candidates at most (from the rarest tokens first). */
 const CANDIDATE_BUDGET = 256;
+/** Postings walked per token at most; longer lists (common words) are skipped once there are candidates. */
+const MAX_LIST = 2000;
+/** Users with at most this many memories are compared with every one of them. */
+const SMALL_USER = 32;
+/** Candidates re-ranked by exact cosine. */
+const RERANK = 64;
 
 export class InvertedUserIndex implements UserIndex {
   private readonly items = new Map<string, Prepared>();
   private readonly keys = new Map<string, string>();
   private readonly postings = new Map<string, Set<string>>();
+  private dense: DenseIndex | null = null;
 
   get size(): number { return this.items.size; }
 
@@ -21,6 +29,7 @@ export class InvertedUserIndex implements UserIndex {
     if (this.items.has(id)) this.remove(id);
     this.items.set(id, p);
     if (!this.keys.has(p.key)) this.keys.set(p.key, id);
+    if (p.dense && p.model) (this.dense ??= new DenseIndex()).add({ id, vector: p.dense, model: p.model });
     for (const t of new Set(p.tokens)) {
       let s = this.postings.get(t);
       if (!s) this.postings.set(t, (s = new Set()));
@@ -32,6 +41,7 @@ export class InvertedUserIndex implements UserIndex {
     const p = this.items.get(id);
     if (!p) return;
     this.items.delete(id);
+    this.dense?.remove(id);
     if (this.keys.get(p.key) === id) {
       this.keys.delete(p.key);
       // Another memory may share the key (possible after an undo); keep it findable.
@@ -46,19 +56,38 @@ export class InvertedUserIndex implements UserIndex {
   }
 
   search(p: Prepared, k: number): Neighbour[] {
+    // Rarest tokens first; each shared token adds its rarity to a memory's tally. Lists longer than
+    // MAX_LIST (very common words) are not walked once there are candidates: they say little and cost most.
     const lists = [...new Set(p.tokens)].map((t) => this.postings.get(t)).filter((s): s is Set<string> => !!s)
       .sort((a, b) => a.size - b.size);
-    const seen = new Set<string>();
+    const tally = new Map<string, number>();
     for (const list of lists) {
-      if (seen.size >= CANDIDATE_BUDGET && list.size > CANDIDATE_BUDGET) break;
-      for (const id of list) seen.add(id);
+      if (tally.size > 0 && list.size > MAX_LIST) break;
+      const w = 1 / Math.log(2 + list.size);
+      const admit = tally.size < CANDIDATE_BUDGET;
+      let walked = 0;
+      for (const id of list) {
+        const t = tally.get(id);
+        if (t !== undefined) tally.set(id, t + w);
+        else if (admit) tally.set(id, w);
+        if (++walked >= MAX_LIST) break;
+      }
     }
+    // A user with few memories is compared with all of them: cheap, and finds relations that share no word
+    // ("a musical instrument" / "a cello").
+    let ids = this.items.size <= SMALL_USER ? [...this.items.keys()] : [...tally.keys()];
+    if (ids.length > RERANK) ids = ids.sort((a, b) => tally.get(b)! - tally.get(a)!).slice(0, RERANK);
     const out: Neighbour[] = [];
-    for (const id of seen) {
+    for (const id of ids) {
       const q = this.items.get(id)!;
       out.push({ id, prepared: q, score: cosine(p.vector, q.vector) });
     }
     out.sort((a, b) => b.score - a.score);
     return out.slice(0, k);
+  }
+
+  searchDense(p: Prepared, k: number): Neighbour[] {
+    if (!this.dense || !p.dense || !p.model) return [];
+    return this.dense.search(p.dense, p.model, k).map(({ id, score }) => ({ id, prepared: this.items.get(id)!, score }));
   }
 }

@@ -1,4 +1,5 @@
 // Retry policy as data (graphile-worker's table of retryable codes) and one jittered backoff function.
+import CircuitBreaker from 'opossum';
 
 /** Errors worth retrying: transient contention or an unreachable dependency, never bad data. */
 export const RETRYABLE: Readonly<Record<string, { reason: string }>> = Object.freeze({
@@ -39,4 +40,24 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
   const cap = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   const floor = Math.min(cap, baseMs / 2);
   return Math.round(floor + random() * (cap - floor));
+}
+
+/**
+ * What a failure of a batch says about whom to blame, which decides what happens next:
+ *   provider  – an embedder/judge is down or its breaker is open: fall back now, nobody's attempts burn;
+ *   transient – the store is busy or unreachable (the table above): back off and retry, no attempt burns;
+ *   candidate – anything else (bad data, a bug): the candidate's attempt burns, the user's breaker counts it.
+ */
+export type FailureKind = 'provider' | 'transient' | 'candidate';
+
+export function failureKind(e: unknown): FailureKind {
+  const err = e as { code?: unknown; status?: unknown; scope?: unknown } | null;
+  if (!err || typeof err !== 'object') return 'candidate';
+  // opossum's own errors (EOPENBREAKER, ETIMEDOUT, ESEMLOCKED) can only come from a provider breaker here:
+  // a user breaker's own rejection is caught before it gets classified.
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  if (err.scope === 'provider' || code === 'PROVIDER_ERROR' || code === 'EOPENBREAKER' || (e instanceof Error && CircuitBreaker.isOurError(e))) return 'provider';
+  if (typeof err.status === 'number' && (err.status === 429 || err.status >= 500)) return 'provider';
+  if (isRetryable(e)) return 'transient';
+  return 'candidate';
 }

@@ -10,7 +10,9 @@ export async function naiveProcessor(store, { topK = 8 } = {}) {
   const { decideBatch } = await dist('dedup/decideBatch.js');
   const { Cascade } = await dist('dedup/cascade.js');
   const { cosine } = await dist('dedup/lexical.js');
-  const cascade = new Cascade({ topK });
+  const { DEFAULT_OPTIONS } = await dist();
+  // Configured as Engine.create configures it (built-in tiers, default thresholds).
+  const cascade = new Cascade({ topK, thresholds: DEFAULT_OPTIONS.dedup?.thresholds });
 
   /** UserIndex over a plain list: every lookup is a scan. */
   class FullScanIndex {

@@ -7,7 +7,7 @@ import { writeBenchmarks } from './lib/benchmarksMd.mjs';
 import { machine, textTable } from './lib/report.mjs';
 
 const WORKLOADS = [
-  ['submit', 'submit.mjs'], ['loop-delay', 'loopDelay.mjs'], ['throughput', 'throughput.mjs'], ['scaling', 'scaling.mjs'],
+  ['submit', 'submit.mjs'], ['loop-delay', 'loopDelay.mjs'], ['throughput', 'throughput.mjs'], ['scaling', 'scalingRun.mjs'],
   ['flags', 'flags.mjs'], ['breaker', 'breaker.mjs'], ['users', 'users1m.mjs'], ['http', 'httpRps.mjs'],
 ];
 /** Keys of `results` (the figures); everything else a workload returns is a detail. */

@@ -1,35 +1,64 @@
-// scaling: one decision (prepare + cascade decide against the user's in-memory index) for one user holding
-// 1k, 10k and 100k memories. The index is built once per size, as the engine's index cache holds it between batches.
-import { dist, main, progress, QUICK, round, summary } from './lib/common.mjs';
-import { canon, candidateText, distinctFacts, kind } from './lib/facts.mjs';
-import { rng } from './lib/rng.mjs';
+// Decision time for ONE user holding 1k / 10k / 100k memories (built-in tiers, the real Cascade).
+// Usage: node test/bench/scaling.mjs [sizes...]   (build first: npm run build)
+// Exported for the bench runner: scaling({ sizes }) -> [{ memories, decide_us_p50, decide_us_p99, cpu_us_p50, cpu_us_p99, index_build_ms, heap_mb }]
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
 
-const SIZES = [1000, 10_000, 100_000];
-const QUERIES = QUICK ? 300 : 2000;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { Cascade } = await import(pathToFileURL(join(root, 'dist', 'dedup', 'cascade.js')).href);
 
-main(async () => {
-  const { Cascade } = await dist('dedup/cascade.js');
-  const { DEFAULT_OPTIONS } = await dist();
-  const deduper = new Cascade({ topK: DEFAULT_OPTIONS.topK });
-  const r = rng(5);
-  const facts = distinctFacts(SIZES[SIZES.length - 1], r);
+// A deterministic generator of varied, fact-like sentences (no data set involved).
+function rng(seed) {
+  return () => { seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+}
+const VERBS = ['likes', 'owns', 'collects', 'plays', 'studies', 'visits', 'cooks', 'repairs', 'reads about', 'writes about', 'teaches', 'builds', 'sells', 'paints', 'rides'];
+const SYL = ['ka', 'lo', 'mi', 'ra', 'te', 'su', 'no', 'vi', 'da', 'pe', 'zo', 'bu', 'ga', 'ri', 'fe', 'ha', 'jo', 'wu', 'xe', 'qi'];
+const MODS = ['on weekends', 'every morning', 'with friends', 'at home', 'in the city', 'for work', 'since childhood', 'twice a week'];
+function word(r) { let w = ''; const n = 2 + Math.floor(r() * 3); for (let i = 0; i < n; i++) w += SYL[Math.floor(r() * SYL.length)]; return w; }
+function fact(r, lexicon) {
+  const pick = (a) => a[Math.floor(Math.pow(r(), 2) * a.length)]; // skewed: some words are common
+  return `${pick(VERBS)} ${pick(lexicon)} ${pick(lexicon)} ${r() < 0.5 ? pick(MODS) : ''}`.trim();
+}
+
+const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+export async function scaling({ sizes = [1000, 10000, 100000], probes = 500 } = {}) {
   const out = [];
-  for (const [s, size] of SIZES.entries()) {
-    progress(s / SIZES.length, `building an index of ${size} memories`);
-    const mine = facts.slice(0, size);
-    const index = await deduper.createIndex(mine.map((f, i) => ({ id: `m${i}`, text: canon(f) })));
-    const queries = Array.from({ length: QUERIES }, () => candidateText(kind(r), mine, r));
-    for (const q of queries.slice(0, 50)) await deduper.decide((await deduper.prepare([q]))[0], index); // warm-up
-    const us = new Float64Array(QUERIES);
-    for (let i = 0; i < QUERIES; i++) {
-      const t = performance.now();
-      const [p] = await deduper.prepare([queries[i]]);
-      await deduper.decide(p, index);
-      us[i] = (performance.now() - t) * 1000;
-      if (i % 100 === 0) progress((s + i / QUERIES) / SIZES.length, `${size} memories: ${i}/${QUERIES} decisions`);
+  for (const n of sizes) {
+    const r = rng(n);
+    const lexicon = Array.from({ length: Math.max(2000, n / 5) }, () => word(r));
+    const memories = Array.from({ length: n }, (_, i) => ({ id: `m${i}`, text: fact(r, lexicon) }));
+    const cascade = new Cascade({ topK: 8 });
+    const heap0 = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    const index = await cascade.createIndex(memories);
+    const buildMs = performance.now() - t0;
+    const heapMb = (process.memoryUsage().heapUsed - heap0) / 1048576;
+    // Candidates: half near-copies of stored memories, half new facts.
+    const cands = Array.from({ length: probes }, (_, i) => (i % 2 ? memories[Math.floor(r() * n)].text + ' lately' : fact(r, lexicon)));
+    const prepared = await cascade.prepare(cands);
+    for (const p of prepared.slice(0, 50)) await cascade.decide(p, index); // warm-up (JIT, WordNet pages)
+    const times = [], cpu = [];
+    for (const p of prepared) {
+      const s = performance.now(), c = process.cpuUsage();
+      await cascade.decide(p, index);
+      times.push((performance.now() - s) * 1000);
+      const d = process.cpuUsage(c);
+      cpu.push(d.user + d.system);
     }
-    const sm = summary(us);
-    out.push({ memories: size, decide_us_p50: round(sm.p50, 1), decide_us_p99: round(sm.p99, 1) });
+    times.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
+    out.push({ memories: n, decide_us_p50: Math.round(pct(times, 50)), decide_us_p99: Math.round(pct(times, 99)),
+      // CPU time is what the decision costs; wall time also counts other processes on a busy machine.
+      cpu_us_p50: Math.round(pct(cpu, 50)), cpu_us_p99: Math.round(pct(cpu, 99)),
+      index_build_ms: Math.round(buildMs), heap_mb: Math.round(heapMb) });
   }
-  return { scaling: out };
-});
+  return out;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+  const rows = await scaling(sizes.length ? { sizes } : {});
+  console.table(rows);
+  console.log(JSON.stringify(rows));
+}

@@ -1,0 +1,75 @@
+// Aligns the content tokens of a memory and a candidate: which words of each have a counterpart in the other.
+import type { Shape, Tok } from './shape.js';
+import { related, relatedPhrase } from './wordnet.js';
+
+export interface Alignment {
+  /** For each memory token, the candidate token index it matched (or -1), and how strongly. */
+  memTo: number[];
+  candTo: number[];
+  strength: number;
+  /** Match strength per memory / candidate token (0 when unmatched). */
+  memStrength: number[];
+  candStrength: number[];
+  /** Memory / candidate tokens without a counterpart. */
+  memOnly: Tok[];
+  candOnly: Tok[];
+  /** Sum of match strengths over (memory tokens + candidate tokens) / 2: 1 = same content words. */
+  dice: number;
+}
+
+/** Damerau–Levenshtein distance, capped: we only care whether it is <= 1. */
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i === a.length && i === b.length) return true;
+  const restA = a.slice(i + 1), restB = b.slice(i + 1);
+  if (a.length === b.length) {
+    if (restA === restB) return true; // substitution
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+// Derivational suffixes: "dyslexic"/"dyslexia", "supporter"/"support", "adoptive"/"adopt".
+const DERIVATION = /(?:ations?|itions?|ments?|ness|ity|isms?|ists?|ians?|ive|ical|ic|ia|al|ers?|ors?|ly|y)$/;
+export function root(s: string): string {
+  const r = s.replace(DERIVATION, '');
+  return r.length >= 4 ? r : s;
+}
+
+/** How strongly two tokens mean the same: 1 same stem, 0.9 a typo or spelling variant, 0.8 a derivation or synonym. */
+export function tokenMatch(a: Tok, b: Tok): number {
+  if (a.s === b.s) return 1;
+  if (a.value || b.value) return 0;
+  if (a.w.length >= 5 && b.w.length >= 5 && withinOneEdit(a.w, b.w)) return 0.9;
+  if (root(a.s) === root(b.s) && root(a.s) !== a.s || root(a.s) === root(b.s) && root(b.s) !== b.s) return 0.8;
+  if (related(a.w, b.w)) return 0.8;
+  if ((a.particle && relatedPhrase(a.w, a.particle, b.w)) || (b.particle && relatedPhrase(b.w, b.particle, a.w))) return 0.8;
+  return 0;
+}
+
+export function align(mem: Shape, cand: Shape): Alignment {
+  const pairs: [number, number, number][] = [];
+  for (const a of mem.toks) for (const b of cand.toks) {
+    const m = tokenMatch(a, b);
+    if (m > 0) pairs.push([m, a.i, b.i]);
+  }
+  // Greedy: strongest first, then the closest relative position (keeps word order when words repeat).
+  pairs.sort((x, y) => y[0] - x[0] || Math.abs(x[1] - x[2]) - Math.abs(y[1] - y[2]));
+  const memTo = mem.toks.map(() => -1), candTo = cand.toks.map(() => -1);
+  const memStrength = mem.toks.map(() => 0), candStrength = cand.toks.map(() => 0);
+  let strength = 0;
+  for (const [m, i, j] of pairs) {
+    if (memTo[i] !== -1 || candTo[j] !== -1) continue;
+    memTo[i] = j; candTo[j] = i; strength += m;
+    memStrength[i] = m; candStrength[j] = m;
+  }
+  const n = mem.toks.length + cand.toks.length;
+  return {
+    memTo, candTo, strength, memStrength, candStrength,
+    memOnly: mem.toks.filter((t) => memTo[t.i] === -1),
+    candOnly: cand.toks.filter((t) => candTo[t.i] === -1),
+    dice: n ? (2 * strength) / n : 0,
+  };
+}

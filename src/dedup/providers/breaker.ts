@@ -1,0 +1,54 @@
+// One opossum breaker per provider, shared by every user, plus a small in-flight cap.
+//
+// "Open after N failures" maps onto opossum as: volumeThreshold = N (no opening before N calls in the rolling
+// window) and errorThresholdPercentage = 50 (then open when at least half of the window's calls failed). During
+// an outage every call fails, so the breaker opens on the N-th failure; after resetTimeoutMs one trial call is let
+// through (half-open) and closes it again on success. The in-flight cap keeps a burst of batches from sending
+// more than a handful of requests before the first failures come back.
+import CircuitBreaker from 'opossum';
+import PQueue from 'p-queue';
+
+export type BreakerState = 'closed' | 'open' | 'halfOpen';
+
+export interface ProviderBreakerOptions {
+  name: string;
+  failures: number;
+  resetTimeoutMs: number;
+  maxInFlight?: number;
+  onState?: (name: string, state: BreakerState) => void;
+}
+
+export class ProviderBreaker {
+  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+  private readonly queue: PQueue;
+
+  constructor(readonly o: ProviderBreakerOptions) {
+    this.queue = new PQueue({ concurrency: o.maxInFlight ?? 4 });
+    this.breaker = new CircuitBreaker((f: () => Promise<unknown>) => f(), {
+      name: o.name,
+      timeout: false, // the HTTP call has its own timeout
+      resetTimeout: o.resetTimeoutMs,
+      volumeThreshold: o.failures,
+      errorThresholdPercentage: 50,
+      rollingCountTimeout: 10_000,
+    });
+    this.breaker.on('open', () => o.onState?.(o.name, 'open'));
+    this.breaker.on('halfOpen', () => o.onState?.(o.name, 'halfOpen'));
+    this.breaker.on('close', () => o.onState?.(o.name, 'closed'));
+  }
+
+  get state(): BreakerState {
+    return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'halfOpen' : 'closed';
+  }
+
+  /** Runs `f` through the breaker; rejects at once while it is open. */
+  async fire<T>(f: () => Promise<T>): Promise<T> {
+    if (this.breaker.opened) throw new Error(`${this.o.name} breaker is open`);
+    return this.queue.add(() => this.breaker.fire(f) as Promise<T>) as Promise<T>;
+  }
+
+  shutdown(): void {
+    this.queue.clear();
+    this.breaker.shutdown();
+  }
+}

@@ -1,0 +1,72 @@
+// Re-dedup of memories flagged `needsRecheck` (stored with exact dedup only: a fallback, or
+// `memory.realtime-dedup` off), against the user's other active memories, with the full cascade.
+// One user's slice is one commit guarded by the user version, like a batch.
+//
+// What a recheck can find, and how it is recorded (ordinary events, undoable by engine.undo):
+//   duplicate           -> the flagged memory is merged into the one it duplicates: that one is reinforced
+//                          (seenCount += the flagged one's), the flagged one becomes `superseded`.
+//                          Event: action `duplicate`, candidateId `sweep:<flagged id>`, memoryId = the kept
+//                          memory, comparedMemoryId = the merged one. Undo re-activates the merged memory.
+//   superseded/updated  -> of the two contradicting (or refining) memories the older is marked `superseded`,
+//                          the newer stays. Event: action `superseded`, memoryId = newer, comparedMemoryId = older.
+//   added               -> nothing to merge: only the flag is cleared (no event).
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../store/types.js';
+import type { MemdedupEvent, Memory } from '../types.js';
+import type { Deduper } from './types.js';
+
+export const SWEEP_CANDIDATE_PREFIX = 'sweep:';
+
+export interface RecheckCounts { checked: number; merged: number; superseded: number }
+
+/** Rechecks `ids` of one user; resolves null (nothing written) when the user version moved meanwhile. */
+export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: () => number }, userId: string, ids: string[]): Promise<RecheckCounts | null> {
+  const { store, deduper } = deps;
+  const now = (deps.now ?? Date.now)();
+  const snap = await store.loadUser(userId);
+  const memories = new Map(snap.memories.map((m) => [m.id, m]));
+  const index = await deduper.createIndex(snap.memories);
+  const changed = new Map<string, Memory>();
+  const events: MemdedupEvent[] = [];
+  const counts: RecheckCounts = { checked: 0, merged: 0, superseded: 0 };
+  const put = (m: Memory) => { changed.set(m.id, m); if (m.status === 'active') memories.set(m.id, m); else memories.delete(m.id); };
+  const bump = (m: Memory, patch: Partial<Memory>): Memory => ({ ...m, ...patch, version: m.version + 1, updatedAt: now });
+
+  // Insertion order decides which of two contradicting facts is the newer one (createdAt may tie in a batch).
+  const order = new Map(snap.memories.map((m, i) => [m.id, i]));
+  // A flagged memory resolved by another one's recheck (superseded by it) counts as checked too.
+  counts.checked = ids.filter((id) => memories.get(id)?.needsRecheck).length;
+  for (const id of ids) {
+    const m = memories.get(id);
+    if (!m || !m.needsRecheck) continue;
+    const p = index.get(m.id) ?? (await deduper.prepare([m.text]))[0]!;
+    index.remove(m.id);
+    const v = await deduper.decide(p, index, {});
+    const target = v.memoryId ? memories.get(v.memoryId) : undefined;
+    const event = (action: MemdedupEvent['action'], memoryId: string, comparedMemoryId: string, reasons: string[]): MemdedupEvent => ({
+      id: randomUUID(), userId, candidateId: `${SWEEP_CANDIDATE_PREFIX}${m.id}`, action, memoryId, comparedMemoryId,
+      comparedText: target?.text ?? null, candidateText: m.text, previousText: null, method: v.method, score: v.score,
+      reasons: ['sweep', ...reasons, ...v.reasons], undoes: null, undoneBy: null, at: now,
+    });
+    if (v.action === 'duplicate' && target) {
+      put(bump(target, { seenCount: target.seenCount + m.seenCount, sources: [...new Set([...target.sources, ...m.sources])] }));
+      put(bump(m, { status: 'superseded', needsRecheck: false }));
+      events.push(event('duplicate', target.id, m.id, []));
+      counts.merged++;
+    } else if ((v.action === 'superseded' || v.action === 'updated') && target) {
+      // The newer fact wins, whichever of the two is being rechecked.
+      const mIsNewer = order.get(m.id)! > order.get(target.id)!;
+      const [newer, older] = mIsNewer ? [m, target] : [target, m];
+      put(bump(older, { status: 'superseded', needsRecheck: false }));
+      if (mIsNewer) { index.remove(target.id); put(bump(m, { needsRecheck: false })); index.add(m.id, p); }
+      events.push(event('superseded', newer.id, older.id, v.action === 'updated' ? ['more-specific'] : []));
+      counts.superseded++;
+    } else {
+      put(bump(m, { needsRecheck: false }));
+      index.add(m.id, p);
+    }
+  }
+  if (changed.size === 0) return counts;
+  const ok = await store.commit({ userId, expectedVersion: snap.version, memories: [...changed.values()], events, journalIds: [] });
+  return ok ? counts : null;
+}
