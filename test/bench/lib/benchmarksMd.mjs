@@ -63,8 +63,9 @@ Facts are synthetic: attribute templates × values × contexts × frequencies, p
   no lanes, no batching, no cache: the user's memories loaded fresh from the store, every one prepared and scored (full scan) with the engine's own
   normalize/featurize/cosine/policy, committed alone through the engine's decideBatch. It stops after ${details.throughput_detail?.naive_candidates ?? '?'}
   candidates (a prefix of the stream, where users hold fewer memories than later: this favours the baseline).
-- **scaling**: one user's index of 1k / 10k / 100k memories (the engine's Cascade, built once as the index cache would hold it); a decision is
-  prepare + cascade decide of one candidate of the mix.
+- **scaling**: test/bench/scaling.mjs (from the dedup work): one user's index of 1k / 10k / 100k generated fact-like sentences in the
+  engine's Cascade, built once as the index cache would hold it; a decision is the cascade's decide of one prepared candidate (half near-copies,
+  half new); wall time here, CPU time in the details.
 - **flag_eval_us**: \`createFlags\` embedded, \`isEnabled('memory.realtime-dedup', { userId })\` with a 50 % gradual rollout; timed in groups of 100.
 - **breaker_fastfail_us**: ${details.breaker_detail?.source ?? ''}.
 - **users_1m**: distinct users each submitting one candidate, 1 % failing (${details.users_1m_detail?.injection ?? ''}); peak RSS is the
