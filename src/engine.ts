@@ -13,7 +13,10 @@ import { FLAG_NAMES, type Flags } from './flags/types.js';
 import { GroupCommit } from './intake/groupCommit.js';
 import { validateCandidate, validateId } from './intake/validate.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
+import { Erasures } from './queue/erasures.js';
 import { Lanes } from './queue/lanes.js';
+import { TimeSlicer } from './queue/timeSlicer.js';
+import { Observability } from './metrics/index.js';
 import { BatchRunner } from './resilience/batchRunner.js';
 import { failureKind } from './resilience/retry.js';
 import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweeper.js';
@@ -47,6 +50,10 @@ const POLL_MS = 500;
 /** How long a claimed journal row belongs to this process before another may take it. */
 const LEASE_MS = 10 * 60_000;
 const CLAIM_CHUNK = 1000;
+/** Synchronous batch work per event-loop turn before the host gets the loop back. */
+const SLICE_MS = 4;
+/** How long erase() waits for the user's batch in flight before deleting anyway. */
+const ERASE_WAIT_MS = 30_000;
 
 export interface EngineStatus {
   closed: boolean;
@@ -68,18 +75,30 @@ export class Engine {
   private readonly lanes: Lanes;
   private readonly cache: IndexCache;
   private readonly runner: BatchRunner;
+  private readonly erasures = new Erasures();
   private pollTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** Lease and poll intervals: the store's when it is shared by processes (PostgreSQL), else the defaults. */
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
   private polling: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
+  /** Metrics, alert state and logs; `registry`, `logger` and `alerts` are its parts. */
+  readonly observability: Observability;
+  get registry(): Observability['registry'] { return this.observability.registry; }
+  get logger(): Observability['logger'] { return this.observability.logger; }
+  get alerts(): Observability['alerts'] { return this.observability.alerts; }
   private readonly breakers: UserBreakers;
   private readonly localRetry = new Set<string>();
   private readonly sweeper: Sweeper;
 
   private constructor(options: ResolvedOptions, readonly store: Store, readonly flags: Flags, readonly deduper: Deduper) {
     this.options = options;
+    this.leaseMs = store.timing?.leaseMs ?? LEASE_MS;
+    this.pollMs = store.timing?.pollMs ?? POLL_MS;
     this.cache = new IndexCache(store, deduper, options.indexCacheUsers);
     this.intake = new GroupCommit({
-      store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + LEASE_MS }),
+      store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + this.leaseMs }),
       onDurable: (rows) => this.onDurable(rows),
       onError: (error) => this.emitter.safeEmit('error', { stage: 'group-commit', error }),
     });
@@ -107,8 +126,11 @@ export class Engine {
     this.lanes = new Lanes({
       concurrency: options.concurrency,
       batchSize: (userId) => (this.flags.isEnabled(FLAG_NAMES.batchProcessing, { userId }, true) ? options.batchSize : 1),
-      run: (userId, batch) => this.runner.run(userId, batch),
+      run: (userId, batch) => this.runBatch(userId, batch),
+      // Only when nothing in a batch waits on I/O; with PostgreSQL or a provider, awaits yield by themselves.
+      slicer: store.kind === 'sqlite' && options.embedder.kind === 'lexical' && !options.judge ? new TimeSlicer(SLICE_MS) : undefined,
     });
+    this.observability = new Observability(this, options);
   }
 
   static async create(options?: EngineOptions, internals: EngineInternals = {}): Promise<Engine> {
@@ -123,10 +145,12 @@ export class Engine {
     }
     let emitBreaker: (name: string, state: 'open' | 'halfOpen' | 'closed') => void = () => {};
     const base: Deduper = new Cascade({ topK: o.topK, thresholds: o.dedup.thresholds, embedder: o.embedder, judge: o.judge,
-      breaker: o.breakers.provider, onBreaker: (name, state) => emitBreaker(name, state) });
+      breaker: o.breakers.provider, onBreaker: (name, state) => emitBreaker(name, state),
+      onProviderCall: (provider, durationMs, outcome) => engine.emitter.safeEmit('provider', { provider, durationMs, outcome }) });
     const engine = new Engine(o, store, flags, internals.deduper ? internals.deduper(base) : base);
     emitBreaker = (name, state) => engine.emitter.safeEmit('breaker', { scope: 'provider', name, state });
     if (internals.background !== false) { engine.startPolling(); engine.sweeper.start(); }
+    engine.observability.start();
     return engine;
   }
 
@@ -172,6 +196,13 @@ export class Engine {
     }
   }
 
+  /** Candidates of a user erased after they were accepted are dropped here, before anything is written. */
+  private async runBatch(userId: string, batch: Candidate[]): Promise<void> {
+    const { keep, erased } = this.erasures.split(batch);
+    for (const c of erased) this.settle(c, erasedDecision(c));
+    if (keep.length > 0) await this.runner.run(userId, keep);
+  }
+
   private settle(c: Candidate, d: Decision): void {
     const entry = this.inflight.get(c.id);
     if (d.action === 'deferred') return this.postpone(c);
@@ -205,8 +236,14 @@ export class Engine {
   // ---- journal polling: retries that came due, rows left by a stopped process ------------------
 
   private startPolling(): void {
-    this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
+    this.pollTimer = setInterval(() => void this.poll(), this.pollMs);
     this.pollTimer.unref();
+    // Only a store shared by processes (it sets `timing`) needs leases kept alive; one process owns a SQLite file.
+    if (this.store.timing) {
+      this.heartbeatTimer = setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.leaseMs / 4)));
+      this.heartbeatTimer.unref();
+    }
+    this.store.onWork?.(() => void this.poll());
     void this.poll();
   }
 
@@ -224,7 +261,7 @@ export class Engine {
     if (room <= 0) return;
     let rows: Candidate[];
     try {
-      rows = await this.store.claimJournal(this.instanceId, room, LEASE_MS);
+      rows = await this.store.claimJournal(this.instanceId, room, this.leaseMs);
     } catch (e) {
       this.emitter.safeEmit('error', { stage: 'journal-claim', error: coerceError(e) });
       return;
@@ -234,6 +271,32 @@ export class Engine {
       if (entry && entry.state !== 'retry') continue;
       if (entry) { entry.state = 'queued'; entry.candidate = row; } else { this.track(row, 'queued').resolveAccepted(); }
       this.lanes.enqueue(row);
+    }
+  }
+
+  /**
+   * Keeps this process's leases alive while its rows wait in lanes, and settles rows it was waiting to retry
+   * that another process decided meanwhile (shared stores let any process claim a due retry).
+   */
+  private async heartbeat(): Promise<void> {
+    const ids: string[] = [];
+    for (const [id, e] of this.inflight) if (e.state !== 'buffered') ids.push(id);
+    if (ids.length === 0 || this.closing) return;
+    try {
+      const gone = (await this.store.renewLeases(this.instanceId, ids, this.leaseMs)).filter((id) => this.inflight.get(id)?.state === 'retry');
+      if (gone.length === 0) return;
+      const events = new Map((await this.store.eventsForCandidates(gone)).map((e) => [e.candidateId!, e]));
+      for (const id of gone) {
+        const entry = this.inflight.get(id);
+        if (!entry || entry.state !== 'retry') continue;
+        const e = events.get(id);
+        if (e) { this.settle(entry.candidate, eventToDecision(e)); continue; }
+        // Neither in the journal nor decided: erased (right to erasure) by another process.
+        this.inflight.delete(id);
+        entry.resolveDecided({ candidateId: id, userId: entry.candidate.userId, action: 'deferred', reasons: ['erased'] });
+      }
+    } catch (e) {
+      this.emitter.safeEmit('error', { stage: 'journal-heartbeat', error: coerceError(e) });
     }
   }
 
@@ -313,9 +376,22 @@ export class Engine {
   /** Right to erasure: every row of the user, gone. The only hard delete. */
   async erase(userId: string): Promise<{ removed: number }> {
     validateId('userId', userId, 128);
-    for (const [id, entry] of this.inflight) if (entry.candidate.userId === userId && entry.state === 'retry') this.inflight.delete(id);
+    // Fence first: nothing of the user accepted until now may be decided (and so written) from here on.
+    const fencedUpTo = this.erasures.begin(userId);
+    // Buffered candidates become journal rows, so the delete below takes them too.
+    await this.intake.flush();
+    // A batch of the user already in flight finishes; queued ones are dropped by the fence.
+    const deadline = Date.now() + ERASE_WAIT_MS;
+    while (this.lanes.has(userId) && Date.now() < deadline) await sleep(5);
+    for (const entry of this.inflight.values()) {
+      if (entry.candidate.userId === userId && entry.state === 'retry') this.settle(entry.candidate, erasedDecision(entry.candidate));
+    }
     const removed = await this.store.erase(userId);
     this.cache.invalidate(userId);
+    this.breakers.forget(userId);
+    // acceptedAt has millisecond resolution: return only once the clock has passed the fence, so a
+    // candidate submitted after erase() resolves is never taken for one from before it.
+    while (Date.now() <= fencedUpTo) await sleep(1);
     return { removed };
   }
 
@@ -372,6 +448,7 @@ export class Engine {
 
   private async shutdown(): Promise<void> {
     if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     await this.sweeper.stop();
     await this.intake.flush();
     this.intake.stop();
@@ -382,6 +459,10 @@ export class Engine {
     }
     this.inflight.clear();
     this.lanes.clear();
+    // What this process leaves undecided is free for its peers now, not when the leases run out.
+    await this.store.releaseLeases(this.instanceId).catch((e: unknown) => this.emitter.safeEmit('error', { stage: 'journal-release', error: coerceError(e) }));
+    // After the last batches, so their metrics and log lines are kept.
+    this.observability.close();
     this.breakers.shutdown();
     await this.flags.close();
     this.deduper.close?.();
@@ -400,6 +481,10 @@ export class Engine {
       breakers: { provider: { ...this.deduper.providerStates?.() }, user: { live: this.breakers.live, open: this.breakers.open } },
     };
   }
+}
+
+function erasedDecision(c: Candidate): Decision {
+  return { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['user-erased'] };
 }
 
 function settled(c: Candidate, status: Submission['status'], d: Decision): Submission {

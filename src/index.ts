@@ -13,4 +13,8 @@ export type {
   Candidate, CandidateInput, Decision, DecisionAction, DedupAction, MemdedupEvent, Memory, MemoryStatus, Method, Priority,
   Submission, SubmissionStatus,
 } from './types.js';
+export { ALERT_DEFAULTS, resolveAlerts } from './alerts/definitions.js';
+export type { AlertsOptions, AlertSetting, ResolvedAlerts, Severity } from './alerts/definitions.js';
+export type { AlertState } from './alerts/evaluator.js';
+export { renderRules, rulesYaml } from './alerts/rules.js';
 export type { SweepOptions, SweepResult, SweepProgress } from './resilience/sweeper.js';

@@ -1,9 +1,16 @@
 // Options in, resolved options out (piscina's Options / FilledOptions). Never write into the caller's object.
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { resolveAlerts, type AlertsOptions, type ResolvedAlerts } from './alerts/definitions.js';
 import { invalidInput } from './errors.js';
+import { checkLogLevel } from './log/logger.js';
 
 export type StoreOptions =
   | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; connectionString: string; schema?: string; pool?: { max?: number } };
+  | { kind: 'postgres'; connectionString: string; schema?: string; pool?: PgPoolOptions; leaseMs?: number; pollMs?: number };
+
+/** node-postgres pool settings for the postgres store. @default { max: 10, idleTimeoutMs: 30000, connectionTimeoutMs: 30000 } */
+export interface PgPoolOptions { max?: number; idleTimeoutMs?: number; connectionTimeoutMs?: number }
 
 export type FlagsOptions =
   | { kind: 'embedded'; file: string; watch?: boolean }
@@ -44,6 +51,12 @@ export interface EngineOptions {
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Log level for pino. @default 'info' */
   logLevel?: string;
+  /** A pino logger to log through (a child is made); otherwise one is made at `logLevel` on stdout. */
+  logger?: Logger;
+  /** The prom-client Registry the engine's metrics go on. @default a new Registry per engine */
+  registry?: Registry;
+  /** Alert thresholds, evaluated in process and rendered as Prometheus rules. @default the seed's */
+  alerts?: AlertsOptions;
   /** Cascade tuning; thresholds default to the values calibrated on the dev data. */
   dedup?: { thresholds?: Partial<DedupThresholds> };
 }
@@ -69,6 +82,9 @@ export interface ResolvedOptions {
   fallback: 'store-exact' | 'defer';
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   logLevel: string;
+  logger: Logger | undefined;
+  registry: Registry | undefined;
+  alerts: ResolvedAlerts;
   dedup: { thresholds: Partial<DedupThresholds> };
 }
 
@@ -90,6 +106,9 @@ const DEFAULTS: ResolvedOptions = {
   fallback: 'store-exact',
   retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 30_000 },
   logLevel: 'info',
+  logger: undefined,
+  registry: undefined,
+  alerts: resolveAlerts(),
   dedup: { thresholds: {} },
 };
 export const DEFAULT_OPTIONS: Readonly<ResolvedOptions> = Object.freeze(DEFAULTS);
@@ -109,6 +128,7 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
   const bu = o.breakers?.user ?? {};
   const bp = o.breakers?.provider ?? {};
   const r = o.retry ?? {};
+  if (o.logLevel !== undefined) checkLogLevel(o.logLevel);
   return {
     store: o.store ? { ...o.store } : { ...d.store },
     flags: o.flags ? { ...o.flags } : { ...d.flags },
@@ -138,6 +158,9 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
       maxDelayMs: positiveInt('retry.maxDelayMs', r.maxDelayMs, d.retry.maxDelayMs),
     },
     logLevel: o.logLevel ?? d.logLevel,
+    logger: o.logger,
+    registry: o.registry,
+    alerts: resolveAlerts(o.alerts),
     dedup: { thresholds: thresholds(o.dedup?.thresholds) },
   };
 }

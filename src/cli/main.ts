@@ -1,12 +1,21 @@
 // `memdedup <command>`: one file per command; this one only dispatches.
+import { dashboard } from './dashboard.js';
+import { rules } from './rules.js';
 import { evalCommand } from './eval.js';
 import { serve } from './serve.js';
+import { migrateStoreCommand } from './migrateStore.js';
 import { sweepCommand } from './sweep.js';
 
 const USAGE = `usage: memdedup <command> [options]
 
 commands:
   serve     run the HTTP API on the embedded defaults (HOST, PORT, MEMDEDUP_DB, MEMDEDUP_FLAGS_FILE)
+            DATABASE_URL switches to the PostgreSQL store (MEMDEDUP_PG_SCHEMA, MEMDEDUP_PG_POOL_MAX)
+  migrate-store --from sqlite:PATH --to postgres:URL [--schema NAME]
+            copy a SQLite store into PostgreSQL
+            also MEMDEDUP_API_TOKEN (bearer auth on /api/), MEMDEDUP_CONFIG or NODE_ENV=production (config file)
+  dashboard print the Grafana dashboard JSON
+  rules     print the Prometheus alerting rules (--alerts <file.json> for other thresholds)
   sweep     re-dedup memories flagged needsRecheck: sweep [--user U] [--json]
   eval      measure dedup decisions on labelled pairs or a fact stream (memdedup eval --help)
 `;
@@ -15,6 +24,9 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'serve': await serve(); return -1;
+    case 'migrate-store': return migrateStoreCommand(rest);
+    case 'rules': return rules(rest);
+    case 'dashboard': return dashboard();
     case 'sweep': return sweepCommand(rest);
     case 'eval': return evalCommand(rest);
     case undefined: case '-h': case '--help': case 'help':

@@ -2,6 +2,8 @@
 import { createEngine } from '../engine.js';
 import { createApp, listen } from '../http/server.js';
 import type { EngineOptions } from '../options.js';
+import { postgresStoreFromEnv } from './storeEnv.js';
+import { loadServeConfig } from './serveConfig.js';
 import { providersFromEnv } from './providerEnv.js';
 
 /** How long SIGTERM waits for the engine to drain before leaving the rest in the journal. */
@@ -12,6 +14,7 @@ export function serveOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptions {
     store: { kind: 'sqlite', path: env.MEMDEDUP_DB || './data/memdedup.db' },
     flags: { kind: 'embedded', file: env.MEMDEDUP_FLAGS_FILE || './config/flags.json' },
   };
+  if (env.DATABASE_URL) o.store = postgresStoreFromEnv(env.DATABASE_URL, env);
   if (env.UNLEASH_URL) {
     // Server mode: Unleash decides; the flags file is only the bootstrap used while Unleash is unreachable.
     o.flags = {
@@ -26,11 +29,20 @@ export function serveOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptions {
 }
 
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const engine = await createEngine(serveOptionsFromEnv(env));
+  const { config, file } = loadServeConfig(env);
+  // The config file's engine options apply; the environment wins where it says something.
+  const fromEnv = serveOptionsFromEnv(env);
+  const options: EngineOptions = { ...fromEnv, ...(config.engine as EngineOptions) };
+  if (env.MEMDEDUP_DB || env.DATABASE_URL) options.store = fromEnv.store;
+  if (env.MEMDEDUP_FLAGS_FILE || env.UNLEASH_URL) options.flags = fromEnv.flags;
+  if (env.LOG_LEVEL) options.logLevel = fromEnv.logLevel;
+  Object.assign(options, providersFromEnv(env));
+  const engine = await createEngine(options);
   const host = env.HOST || '127.0.0.1';
   const port = Number(env.PORT || 8080);
-  const srv = await listen(createApp(engine), host, port);
-  process.stdout.write(`memdedup serving on ${srv.url}\n`);
+  const app = createApp(engine, { token: env.MEMDEDUP_API_TOKEN || undefined, protectOps: config.protectOps, diagnostics: config.diagnostics });
+  const srv = await listen(app, host, port);
+  process.stdout.write(`memdedup serving on ${srv.url} (config ${file ?? 'defaults'}, diagnostics ${config.diagnostics ? 'on' : 'off'}, auth ${env.MEMDEDUP_API_TOKEN ? 'on' : 'off'})\n`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

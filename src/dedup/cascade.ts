@@ -4,7 +4,7 @@
 import type { EmbedderOptions, JudgeOptions } from '../options.js';
 import { prepareLexical } from './lexical.js';
 import { applyPolicy, DEFAULT_THRESHOLDS, type PolicyThresholds } from './policy.js';
-import { ProviderBreaker, type BreakerState } from './providers/breaker.js';
+import { ProviderBreaker, type BreakerState, type ProviderCallOutcome } from './providers/breaker.js';
 import { OpenAIEmbedder } from './providers/embedder.js';
 import { OpenAIJudge } from './providers/judge.js';
 import { DEFAULT_SEMANTIC, semanticTier, type SemanticThresholds } from './semantic.js';
@@ -20,6 +20,8 @@ export interface CascadeOptions {
   breaker?: { failures: number; resetTimeoutMs: number };
   /** Provider breaker transitions (the engine emits them as 'breaker' events, scope 'provider'). */
   onBreaker?: (name: 'embedder' | 'judge', state: BreakerState) => void;
+  /** Every provider call (the engine emits them as 'provider' events, counted by memdedup_provider_*). */
+  onProviderCall?: (name: 'embedder' | 'judge', durationMs: number, outcome: ProviderCallOutcome) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -38,13 +40,14 @@ export class Cascade implements Deduper {
     this.semantic = { ...DEFAULT_SEMANTIC, ...o.semantic };
     const b = o.breaker ?? { failures: 5, resetTimeoutMs: 60_000 };
     const onState = (name: string, state: BreakerState) => o.onBreaker?.(name as 'embedder' | 'judge', state);
+    const onCall = (name: string, ms: number, outcome: ProviderCallOutcome) => o.onProviderCall?.(name as 'embedder' | 'judge', ms, outcome);
     if (o.embedder?.kind === 'openai') {
-      this.breakers.embedder = new ProviderBreaker({ name: 'embedder', ...b, onState });
+      this.breakers.embedder = new ProviderBreaker({ name: 'embedder', ...b, onState, onCall });
       this.embedder = new OpenAIEmbedder({ baseURL: o.embedder.baseURL, model: o.embedder.model, apiKey: o.embedder.apiKey,
         timeoutMs: o.embedder.timeoutMs ?? DEFAULT_TIMEOUT_MS }, this.breakers.embedder);
     }
     if (o.judge?.kind === 'openai') {
-      this.breakers.judge = new ProviderBreaker({ name: 'judge', ...b, onState });
+      this.breakers.judge = new ProviderBreaker({ name: 'judge', ...b, onState, onCall });
       this.judge = new OpenAIJudge({ baseURL: o.judge.baseURL, model: o.judge.model, apiKey: o.judge.apiKey,
         timeoutMs: o.judge.timeoutMs ?? DEFAULT_TIMEOUT_MS }, this.breakers.judge);
     }

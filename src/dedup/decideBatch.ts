@@ -1,6 +1,6 @@
 // Decides one batch of one user's candidates, in submission order, and commits it in ONE transaction:
 // memory rows + events + journal rows removed + user version bump.
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import { MemdedupError } from '../errors.js';
 import type { Store } from '../store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory } from '../types.js';
@@ -68,7 +68,7 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
       const p = prepared[i]!;
       const v: Verdict = await deduper.decide(p, state.index, { exactOnly });
       const event: MemdedupEvent = {
-        id: randomUUID(), userId, candidateId: c.id, action: mode === 'fallback' ? 'fallback' : v.action, memoryId: null,
+        id: newId(), userId, candidateId: c.id, action: mode === 'fallback' ? 'fallback' : v.action, memoryId: null,
         comparedMemoryId: v.memoryId ?? null, comparedText: v.comparedText ?? null, candidateText: c.text, previousText: null,
         method: v.method, score: v.score, reasons: mode === 'full' ? v.reasons : [...v.reasons, mode === 'fallback' ? 'breaker-open' : 'realtime-dedup-off'],
         undoes: null, undoneBy: null, at: now,
@@ -92,7 +92,7 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
         } else if (v.action !== 'added') {
           event.action = mode === 'fallback' ? 'fallback' : 'added';
         }
-        const m: Memory = { id: randomUUID(), userId, text: c.text, status: 'active', version: 1, seenCount: 1,
+        const m: Memory = { id: newId(), userId, text: c.text, status: 'active', version: 1, seenCount: 1,
           // A tier that was skipped (a provider down: reasons '…-fallback') leaves the memory for the sweep too.
           needsRecheck: mode !== 'full' || v.reasons.some((r) => r.endsWith('-fallback')), sources: c.source ? [c.source] : [], createdAt: now, updatedAt: now };
         put(m);

@@ -10,7 +10,7 @@
 //   superseded/updated  -> of the two contradicting (or refining) memories the older is marked `superseded`,
 //                          the newer stays. Event: action `superseded`, memoryId = newer, comparedMemoryId = older.
 //   added               -> nothing to merge: only the flag is cleared (no event).
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import type { Store } from '../store/types.js';
 import type { MemdedupEvent, Memory } from '../types.js';
 import type { Deduper } from './types.js';
@@ -44,7 +44,7 @@ export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: 
     const v = await deduper.decide(p, index, {});
     const target = v.memoryId ? memories.get(v.memoryId) : undefined;
     const event = (action: MemdedupEvent['action'], memoryId: string, comparedMemoryId: string, reasons: string[]): MemdedupEvent => ({
-      id: randomUUID(), userId, candidateId: `${SWEEP_CANDIDATE_PREFIX}${m.id}`, action, memoryId, comparedMemoryId,
+      id: newId(), userId, candidateId: `${SWEEP_CANDIDATE_PREFIX}${m.id}`, action, memoryId, comparedMemoryId,
       comparedText: target?.text ?? null, candidateText: m.text, previousText: null, method: v.method, score: v.score,
       reasons: ['sweep', ...reasons, ...v.reasons], undoes: null, undoneBy: null, at: now,
     });

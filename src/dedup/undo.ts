@@ -1,5 +1,5 @@
 // Undo: every kind of event can be reversed; nothing is deleted, the reversal is itself an event.
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import { MemdedupError } from '../errors.js';
 import type { BatchCommit, Store } from '../store/types.js';
 import type { MemdedupEvent, Memory } from '../types.js';
@@ -16,7 +16,7 @@ export async function planUndo(store: Store, e: MemdedupEvent, now: number): Pro
   if (e.action === 'undo') throw new MemdedupError('CONFLICT', 'an undo event cannot be undone; undo the original again is not possible either');
   if (e.undoneBy) throw new MemdedupError('CONFLICT', `event ${e.id} was already undone by ${e.undoneBy}`);
   const undo: MemdedupEvent = {
-    id: randomUUID(), userId: e.userId, candidateId: null, action: 'undo', memoryId: e.memoryId, comparedMemoryId: e.comparedMemoryId,
+    id: newId(), userId: e.userId, candidateId: null, action: 'undo', memoryId: e.memoryId, comparedMemoryId: e.comparedMemoryId,
     comparedText: null, candidateText: e.candidateText, previousText: null, method: null, score: null, reasons: [`undo-${e.action}`],
     undoes: e.id, undoneBy: null, at: now,
   };
@@ -35,7 +35,7 @@ export async function planUndo(store: Store, e: MemdedupEvent, now: number): Pro
     // The candidate was merged into a memory: give it back its own memory.
     const m = await mustMemory(store, e.memoryId);
     memories.push(bump(m, { seenCount: Math.max(1, m.seenCount - 1) }));
-    const own: Memory = { id: randomUUID(), userId: e.userId, text: e.candidateText ?? m.text, status: 'active', version: 1, seenCount: 1,
+    const own: Memory = { id: newId(), userId: e.userId, text: e.candidateText ?? m.text, status: 'active', version: 1, seenCount: 1,
       needsRecheck: false, sources: [], createdAt: now, updatedAt: now };
     memories.push(own);
     undo.memoryId = own.id;
@@ -61,7 +61,7 @@ export async function planForget(store: Store, userId: string, memoryId: string,
   const m = await store.memory(memoryId);
   if (!m || m.userId !== userId) throw new MemdedupError('NOT_FOUND', `memory ${memoryId} not found for this user`);
   const ev: MemdedupEvent = {
-    id: randomUUID(), userId, candidateId: null, action: 'forget', memoryId, comparedMemoryId: null, comparedText: null,
+    id: newId(), userId, candidateId: null, action: 'forget', memoryId, comparedMemoryId: null, comparedText: null,
     candidateText: null, previousText: null, method: null, score: null, reasons: ['operator-forget'], undoes: null, undoneBy: null, at: now,
   };
   const memories = m.status === 'forgotten' ? [] : [{ ...m, status: 'forgotten' as const, version: m.version + 1, updatedAt: now }];

@@ -54,6 +54,8 @@ export class GroupCommit {
       }
       this.buffer.splice(0, chunk.length);
       this.o.onDurable(chunk);
+      // One transaction per turn of the host's loop: a big backlog must not become one long stall.
+      if (this.buffer.length > 0) await new Promise((r) => setImmediate(r));
     }
   }
 

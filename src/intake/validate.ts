@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.js';
 import { invalidInput } from '../errors.js';
 import { PRIORITIES, type Candidate, type CandidateInput, type Priority } from '../types.js';
 
@@ -24,7 +24,7 @@ export function validateCandidate(input: unknown, now = Date.now()): Candidate {
   const text = c.text.trim();
   if (text.length < 1 || text.length > TEXT_MAX) throw invalidInput('text', `must be 1-${TEXT_MAX} characters after trimming`);
   if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) throw invalidInput('text', 'must be valid Unicode');
-  const id = c.id === undefined ? randomUUID() : validateId('id', c.id, ID_MAX);
+  const id = c.id === undefined ? newId() : validateId('id', c.id, ID_MAX);
   let priority: Priority = 'normal';
   if (c.priority !== undefined) {
     if (!PRIORITIES.includes(c.priority as Priority)) throw invalidInput('priority', "must be 'high', 'normal' or 'low'");

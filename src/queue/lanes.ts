@@ -9,6 +9,7 @@
 import PQueue from 'p-queue';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { PRIORITY_RANK, type Candidate } from '../types.js';
+import type { TimeSlicer } from './timeSlicer.js';
 
 type LaneState = 'idle' | 'queued' | 'running';
 
@@ -25,6 +26,8 @@ export interface LanesOptions {
   batchSize: (userId: string) => number;
   /** Decides a batch. Must not throw: failures are handled (retried, fallen back) inside. */
   run: (userId: string, batch: Candidate[]) => Promise<void>;
+  /** When set, batches run one at a time in slices of the host's event loop (synchronous stores). */
+  slicer?: TimeSlicer;
 }
 
 export class Lanes {
@@ -72,11 +75,15 @@ export class Lanes {
     lane.state = 'running';
     this.runningLanes++;
     // Yield first, so a burst of lanes never holds the host's event loop in one go.
-    await yieldToLoop();
+    const slicer = this.o.slicer;
+    if (slicer) await slicer.acquire();
+    else await yieldToLoop();
+    // Taken after the wait: candidates that arrived meanwhile join this batch.
     const batch = lane.pending.splice(0, Math.max(1, this.o.batchSize(lane.userId)));
     try {
       await this.o.run(lane.userId, batch);
     } finally {
+      slicer?.release();
       this.runningLanes--;
       this.pendingCandidates -= batch.length;
       lane.state = 'idle';

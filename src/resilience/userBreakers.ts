@@ -197,6 +197,15 @@ export class UserBreakers {
     this.evicted++;
   }
 
+  /** Erasure: drops the user's breaker (it is named after the user); a later batch gets a fresh closed one. */
+  forget(userId: string): void {
+    const e = this.entries.get(userId);
+    if (!e || e.busy > 0) return;
+    if (e.state === 'open') this.openCount--;
+    e.breaker.shutdown();
+    this.entries.delete(userId);
+  }
+
   /** Shuts every breaker down and stops the shared rotation. Idempotent. */
   shutdown(): void {
     if (this.stopped) return;

@@ -12,7 +12,7 @@ export async function openStore(o: StoreOptions): Promise<Store> {
   }
   if (o.kind === 'postgres') {
     const { PostgresStore } = await import('./postgres.js');
-    const s = new PostgresStore(o) as unknown as Store;
+    const s: Store = new PostgresStore(o);
     await s.init();
     return s;
   }

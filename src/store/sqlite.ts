@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import type { Candidate, MemdedupEvent, Memory } from '../types.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { EVENT_COLUMNS, MEMORY_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory } from './rows.js';
+import { SqliteCheckpointer } from './sqliteCheckpointer.js';
 import { SQLITE_MIGRATIONS } from './sqliteSchema.js';
 import type { BatchCommit, JournalFailure, Page, PageQuery, Store, UserSnapshot } from './types.js';
 
@@ -16,6 +17,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly st: ReturnType<SqliteStore['prepare']>;
   private closed = false;
+  private checkpointer: SqliteCheckpointer | undefined;
   /** `IN (?,?,…)` statements by arity: preparing one per call costs more than running it. */
   private readonly inByArity = new Map<number, Database.Statement>();
 
@@ -26,7 +28,12 @@ export class SqliteStore implements Store {
     // NORMAL in WAL mode survives a process crash (SIGKILL); only an OS crash may lose the last commits.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    if (process.env.X_NOCKPT) this.db.pragma('wal_autocheckpoint = 0');
+    if (path !== ':memory:' && path !== '') {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new SqliteCheckpointer(path, () => {
+        if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+    }
     this.migrate();
     // One process owns a SQLite file: leases left by a previous (crashed) process mean nothing now.
     this.db.prepare('UPDATE journal SET lease_owner = NULL, lease_until = 0 WHERE lease_until > 0').run();
@@ -51,6 +58,9 @@ export class SqliteStore implements Store {
       lease: d.prepare(`UPDATE journal SET lease_owner = ?, lease_until = ? WHERE id = ?`),
       fail: d.prepare(`UPDATE journal SET attempts = ?, last_error = ?, not_before = ?, dead = ?, lease_until = 0 WHERE id = ?`),
       dead: d.prepare(`SELECT * FROM journal WHERE dead = 1 ORDER BY seq LIMIT ?`),
+      journalHas: d.prepare(`SELECT 1 FROM journal WHERE id = ?`),
+      renew: d.prepare(`UPDATE journal SET lease_until = ? WHERE id = ? AND lease_owner = ? AND lease_until > 0 AND dead = 0`),
+      release: d.prepare(`UPDATE journal SET lease_until = 0 WHERE lease_owner = ? AND lease_until > 0`),
       depth: d.prepare(`SELECT count(*) AS n FROM journal WHERE dead = 0`),
       deleteJournal: d.prepare(`DELETE FROM journal WHERE id = ?`),
       version: d.prepare(`SELECT version FROM users WHERE user_id = ?`),
@@ -85,6 +95,22 @@ export class SqliteStore implements Store {
       for (const r of rows) this.st.lease.run(owner, now + leaseMs, r.id);
       return rows.map(rowToCandidate);
     }).immediate();
+  }
+
+  async renewLeases(owner: string, ids: string[], leaseMs: number): Promise<string[]> {
+    const until = Date.now() + leaseMs;
+    return this.db.transaction(() => {
+      const gone: string[] = [];
+      for (const id of ids) {
+        if (!this.st.journalHas.get(id)) gone.push(id);
+        else this.st.renew.run(until, id, owner);
+      }
+      return gone;
+    })();
+  }
+
+  async releaseLeases(owner: string): Promise<number> {
+    return this.st.release.run(owner).changes;
   }
 
   async failJournal(rows: JournalFailure[]): Promise<void> {
@@ -136,6 +162,16 @@ export class SqliteStore implements Store {
   }
 
   async commit(b: BatchCommit): Promise<boolean> {
+    try {
+      return this.commitTx(b);
+    } catch (e) {
+      // A candidate that already has an event: nothing was written; the caller re-decides and finds that event.
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /events\.candidate_id/.test(String((e as Error).message))) return false;
+      throw e;
+    }
+  }
+
+  private commitTx(b: BatchCommit): boolean {
     return this.db.transaction(() => {
       this.st.insertUser.run(b.userId);
       if (this.st.bumpVersion.run(b.userId, b.expectedVersion).changes === 0) return false;
@@ -212,6 +248,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }

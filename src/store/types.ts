@@ -21,10 +21,16 @@ export interface BatchCommit {
   journalIds: string[];
 }
 
+export interface StoreTiming { leaseMs: number; pollMs: number }
+
 export interface UserSnapshot { version: number; memories: Memory[] }
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /** Lease and poll intervals for a store shared by many processes; absent: the engine's single-process defaults. */
+  readonly timing?: StoreTiming;
+  /** Cross-process wake-ups: `listener` runs when another process released or re-drove journal rows. */
+  onWork?(listener: () => void): void;
   /** Creates or migrates the schema. */
   init(): Promise<void>;
   /** Group commit: appends candidates to the journal in one transaction; ids already there are ignored. */
@@ -34,6 +40,13 @@ export interface Store {
    * Single-process stores may ignore the lease.
    */
   claimJournal(owner: string, limit: number, leaseMs: number, excludeUsers?: ReadonlySet<string>): Promise<Candidate[]>;
+  /**
+   * Heartbeat: extends the lease of the rows among `ids` this owner still holds (released rows, lease 0, stay released).
+   * Resolves with the ids no longer in the journal at all (decided, possibly by another process, or erased).
+   */
+  renewLeases(owner: string, ids: string[], leaseMs: number): Promise<string[]>;
+  /** Hands every row this owner holds back to the journal (graceful close), so peers may take them at once. */
+  releaseLeases(owner: string): Promise<number>;
   /** Records failed attempts; `dead` rows become dead letters (kept, visible, re-drivable). */
   failJournal(rows: JournalFailure[]): Promise<void>;
   /** Dead letters, oldest first. */

@@ -8,7 +8,7 @@ import { machine, textTable } from './lib/report.mjs';
 
 const WORKLOADS = [
   ['submit', 'submit.mjs'], ['loop-delay', 'loopDelay.mjs'], ['throughput', 'throughput.mjs'], ['scaling', 'scalingRun.mjs'],
-  ['flags', 'flags.mjs'], ['breaker', 'breaker.mjs'], ['users', 'users1m.mjs'], ['http', 'httpRps.mjs'],
+  ['flags', 'flags.mjs'], ['breaker', 'breaker.mjs'], ['users', 'users1m.mjs'], ['http', 'httpRpsRun.mjs'],
 ];
 /** Keys of `results` (the figures); everything else a workload returns is a detail. */
 const FIGURES = new Set(['submit_us', 'loop_delay_ms', 'throughput_cps', 'decision_ms', 'throughput_naive_cps', 'throughput_ratio',

@@ -41,7 +41,7 @@ describe('crash recovery', () => {
     const seen = new Set(out.split('\n').filter((l) => l.startsWith('crash-')));
     expect(seen.size, err).toBeGreaterThan(500);
 
-    const engine = await createEngine({ store: { kind: 'sqlite', path: db }, flags: { kind: 'embedded', file: flags } });
+    const engine = await createEngine({ store: { kind: 'sqlite', path: db }, flags: { kind: 'embedded', file: flags }, logLevel: 'silent' });
     await engine.drain();
     const counts = new Map<string, number>();
     for (let u = 0; u < 50; u++) for (const e of await engine.events(`c${u}`)) counts.set(e.candidateId!, (counts.get(e.candidateId!) ?? 0) + 1);

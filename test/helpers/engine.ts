@@ -24,6 +24,7 @@ export async function testEngine(o: EngineOptions & { dir?: string; file?: boole
   const flagsFile = writeFlagsFile(dir);
   const dbPath = o.file === false ? ':memory:' : join(dir, 'test.db');
   const { dir: _d, file: _f, ...rest } = o;
-  const engine = await createEngine({ store: { kind: 'sqlite', path: dbPath }, flags: { kind: 'embedded', file: flagsFile }, ...rest });
+  // Batch log lines at 'info' would flood the test output; tests that read logs pass their own logger.
+  const engine = await createEngine({ store: { kind: 'sqlite', path: dbPath }, flags: { kind: 'embedded', file: flagsFile }, logLevel: 'silent', ...rest });
   return { engine, dir, dbPath, flagsFile };
 }

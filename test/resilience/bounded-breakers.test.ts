@@ -58,7 +58,7 @@ describe('bounded breakers', () => {
     const dir = tempDir();
     const heap0 = heap();
     const watch = watchTimers();
-    const engine = await Engine.create({
+    const engine = await Engine.create({ logLevel: 'silent',
       store: { kind: 'sqlite', path: ':memory:' }, flags: { kind: 'embedded', file: writeFlagsFile(dir) },
       breakers: { user: { failures: 5, resetTimeoutMs: 600_000, maxLive: CAP } }, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
     }, { deduper: faulty({ prepare: (texts) => { if (texts.some((t) => t.startsWith('BAD'))) throw poison(texts[0]!); } }) });

@@ -8,7 +8,7 @@ import { faulty, poison } from './faults.js';
 describe('dead letters', () => {
   it('dead-letters after maxAttempts, survives a restart, and redrive decides it once fixed', async () => {
     const dir = tempDir();
-    const opts = {
+    const opts = { logLevel: 'silent',
       store: { kind: 'sqlite' as const, path: `${dir}/dl.db` }, flags: { kind: 'embedded' as const, file: writeFlagsFile(dir) },
       retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 40 },
     };

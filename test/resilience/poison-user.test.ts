@@ -14,7 +14,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function start(extra: { breakersOff?: boolean; fallback?: 'store-exact' | 'defer' }, faults: { broken: boolean }) {
   const dir = tempDir();
   const flags = writeFlagsFile(dir, extra.breakersOff ? { 'memory.circuit-breakers': { name: 'memory.circuit-breakers', enabled: false, strategies: [] } } : {});
-  return Engine.create({
+  return Engine.create({ logLevel: 'silent',
     store: { kind: 'sqlite', path: `${dir}/p.db` }, flags: { kind: 'embedded', file: flags }, batchSize: 5,
     breakers: { user: { failures: 5, resetTimeoutMs: 400, maxLive: 100 } },
     retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 }, fallback: extra.fallback,

@@ -49,7 +49,7 @@ describe('provider outage', () => {
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/embeddings`;
     const dir = tempDir();
-    engine = await Engine.create({ store: { kind: 'sqlite', path: `${dir}/prov.db` }, flags: { kind: 'embedded', file: writeFlagsFile(dir) },
+    engine = await Engine.create({ logLevel: 'silent', store: { kind: 'sqlite', path: `${dir}/prov.db` }, flags: { kind: 'embedded', file: writeFlagsFile(dir) },
       retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 } },
     // Like the real providers, the breaker's transitions reach the engine as `breaker` events.
     { deduper: withEmbedder(url, (state) => engine?.emitter.safeEmit('breaker', { scope: 'provider', name: 'embedder', state })) });

@@ -16,7 +16,7 @@ describe('store busy', () => {
     const dir = tempDir();
     const path = `${dir}/busy.db`;
     let locker: Database.Database | undefined;
-    engine = await Engine.create({
+    engine = await Engine.create({ logLevel: 'silent',
       store: { kind: 'sqlite', path }, flags: { kind: 'embedded', file: writeFlagsFile(dir) },
       retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 200 },
     }, {

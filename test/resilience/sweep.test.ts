@@ -17,7 +17,7 @@ async function flagged(): Promise<{ engine: Engine; path: string; flags: string 
   const dir = tempDir();
   const flags = writeFlagsFile(dir, { 'memory.realtime-dedup': { name: 'memory.realtime-dedup', enabled: false, strategies: [] } });
   const path = `${dir}/sweep.db`;
-  const engine = await createEngine({ store: { kind: 'sqlite', path }, flags: { kind: 'embedded', file: flags } });
+  const engine = await createEngine({ logLevel: 'silent', store: { kind: 'sqlite', path }, flags: { kind: 'embedded', file: flags } });
   const subs = [];
   for (let u = 0; u < USERS; u++) for (const text of FACTS) subs.push(engine.submit({ userId: `s${u}`, text }));
   const ds = await Promise.all(subs.map((s) => s.decided));

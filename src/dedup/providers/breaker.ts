@@ -16,7 +16,12 @@ export interface ProviderBreakerOptions {
   resetTimeoutMs: number;
   maxInFlight?: number;
   onState?: (name: string, state: BreakerState) => void;
+  /** Each call's outcome and latency (ms; 0 when rejected without a request), for memdedup_provider_* metrics. */
+  onCall?: (name: string, durationMs: number, outcome: ProviderCallOutcome) => void;
 }
+
+/** ok / error: the request answered or failed; rejected: the open breaker refused it. */
+export type ProviderCallOutcome = 'ok' | 'error' | 'rejected';
 
 export class ProviderBreaker {
   private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
@@ -43,8 +48,24 @@ export class ProviderBreaker {
 
   /** Runs `f` through the breaker; rejects at once while it is open. */
   async fire<T>(f: () => Promise<T>): Promise<T> {
-    if (this.breaker.opened) throw new Error(`${this.o.name} breaker is open`);
-    return this.queue.add(() => this.breaker.fire(f) as Promise<T>) as Promise<T>;
+    if (this.breaker.opened) {
+      this.o.onCall?.(this.o.name, 0, 'rejected');
+      throw new Error(`${this.o.name} breaker is open`);
+    }
+    return this.queue.add(() => this.timed(f)) as Promise<T>;
+  }
+
+  /** Times the call itself, not the wait for an in-flight slot. */
+  private async timed<T>(f: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      const v = (await this.breaker.fire(f)) as T;
+      this.o.onCall?.(this.o.name, performance.now() - t0, 'ok');
+      return v;
+    } catch (e) {
+      this.o.onCall?.(this.o.name, performance.now() - t0, CircuitBreaker.isOurError(e as Error) ? 'rejected' : 'error');
+      throw e;
+    }
   }
 
   shutdown(): void {

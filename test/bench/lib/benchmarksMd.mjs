@@ -70,7 +70,7 @@ Facts are synthetic: attribute templates × values × contexts × frequencies, p
 - **breaker_fastfail_us**: ${details.breaker_detail?.source ?? ''}.
 - **users_1m**: distinct users each submitting one candidate, 1 % failing (${details.users_1m_detail?.injection ?? ''}); peak RSS is the
   process's maxRSS, idle CPU is measured for a few seconds after the last decision.
-- **http_rps**: autocannon, 64 connections, POST /api/memory/candidates with one candidate per request, against \`createApp\`/\`listen\` in a child process.
+- **http_rps**: test/bench/httpRps.mjs (from the HTTP work): autocannon, 64 connections, POST /api/memory/candidates with one candidate per request, against \`memdedup serve\` in a child process.
 
 ## Details of this run
 

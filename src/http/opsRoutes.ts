@@ -1,0 +1,41 @@
+// Outside /api/memory: liveness, readiness and Prometheus metrics.
+// The metrics here are a minimal stand-in built from engine.status(); the observability part injects
+// its own registry (createApp's `registry` option), which then answers /metrics instead.
+import { Router } from 'express';
+import { Gauge, Registry } from 'prom-client';
+import type { Engine } from '../engine.js';
+import { route } from './asyncRoute.js';
+import { alertName, firingAlerts } from './observed.js';
+import { readiness } from './readiness.js';
+
+export interface MetricsSource { contentType: string; metrics(): Promise<string> }
+
+export function statusRegistry(engine: Engine): Registry {
+  const registry = new Registry();
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+  gauge('memdedup_journal_inflight', 'Accepted candidates not yet decided, held by this process.', () => engine.status().journal.inflight);
+  gauge('memdedup_lanes_queued', 'Lanes waiting in the queue.', () => engine.status().lanes.queued);
+  gauge('memdedup_lanes_running', 'Lanes with a batch in flight.', () => engine.status().lanes.running);
+  gauge('memdedup_index_cache_hit_ratio', 'Share of user index loads served from the cache.', () => engine.status().cache.hitRate);
+  return registry;
+}
+
+export function opsRoutes(engine: Engine, registry: MetricsSource = statusRegistry(engine)): Router {
+  const r = Router();
+  r.get('/healthz', (_req, res) => { res.json({ ok: true }); });
+  // Small on purpose (load balancers read it): the full checks and score are in GET /api/memory/status.
+  r.get('/readyz', route(async (_req, res) => {
+    const { ready, checks } = await readiness(engine);
+    const failing = checks.filter((c) => c.required && !c.ok).map((c) => c.name);
+    res.status(ready ? 200 : 503).json({
+      ready, closed: engine.status().closed, firing: firingAlerts(engine, 'critical').map(alertName), ...(ready ? {} : { failing }),
+    });
+  }));
+  r.get('/metrics', route(async (_req, res) => {
+    const text = await registry.metrics();
+    res.setHeader('Content-Type', registry.contentType);
+    res.send(text);
+  }));
+  return r;
+}

@@ -1,0 +1,28 @@
+// Engine events as log lines: one line of statistics per batch (the seed's `[MessageSync]` line),
+// warnings for failures and breaker changes. Nothing is formatted unless the level is enabled.
+import type { EngineEventMap, EngineEvents } from '../engineEvents.js';
+import type { Logger } from './logger.js';
+
+export function logEngineEvents(emitter: EngineEvents, log: Logger): () => void {
+  const handlers: { [K in keyof EngineEventMap]?: (...args: EngineEventMap[K]) => void } = {
+    batch: ({ userId, size, durationMs, mode, counts }) => {
+      if (!log.isLevelEnabled('info')) return;
+      log.info({
+        user: userId, candidates: size, added: counts.added ?? 0, duplicate: counts.duplicate ?? 0, updated: counts.updated ?? 0,
+        superseded: counts.superseded ?? 0, fallback: counts.fallback ?? 0, mode, durationMs: Math.round(durationMs * 100) / 100,
+      }, 'batch decided');
+    },
+    retry: ({ candidate, attempt, delayMs, error }) => {
+      log.warn({ user: candidate.userId, candidate: candidate.id, attempt, delayMs, err: error }, 'batch attempt failed; retrying');
+    },
+    'dead-letter': ({ candidate, error }) => {
+      log.error({ user: candidate.userId, candidate: candidate.id, attempts: candidate.attempts, err: error }, 'candidate dead-lettered');
+    },
+    fallback: ({ userId, size, fallback }) => { log.warn({ user: userId, candidates: size, fallback }, 'cascade fell back'); },
+    breaker: ({ scope, name, state }) => { log.warn({ scope, breaker: name, state }, `circuit breaker ${state}`); },
+    error: ({ stage, error }) => { log.error({ stage, err: error }, 'engine error'); },
+  };
+  const e = emitter as unknown as { on(n: string, f: unknown): void; off(n: string, f: unknown): void };
+  for (const [name, fn] of Object.entries(handlers)) e.on(name, fn);
+  return () => { for (const [name, fn] of Object.entries(handlers)) e.off(name, fn); };
+}

@@ -1,0 +1,80 @@
+// Versioned PostgreSQL migrations, applied in order inside the store's schema; `migrations` records each one.
+// `{s}` stands for the quoted schema name (identifiers cannot be bound parameters; the name is validated first).
+// Column names and value shapes match SQLite's, so src/store/rows.ts maps both (0/1 smallints, JSON as text).
+import { invalidInput } from '../errors.js';
+
+export const PG_MIGRATIONS: string[] = [
+  `
+  CREATE TABLE IF NOT EXISTS {s}.meta (key text PRIMARY KEY, value text NOT NULL);
+  CREATE TABLE IF NOT EXISTS {s}.users (user_id text PRIMARY KEY, version bigint NOT NULL DEFAULT 0);
+  CREATE TABLE IF NOT EXISTS {s}.journal (
+    seq bigserial PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    user_id text NOT NULL,
+    text text NOT NULL,
+    priority text NOT NULL,
+    source text,
+    accepted_at bigint NOT NULL,
+    attempts integer NOT NULL DEFAULT 0,
+    last_error text,
+    not_before bigint NOT NULL DEFAULT 0,
+    dead smallint NOT NULL DEFAULT 0,
+    lease_owner text,
+    lease_until bigint NOT NULL DEFAULT 0
+  );
+  CREATE INDEX IF NOT EXISTS journal_user ON {s}.journal (user_id, seq);
+  CREATE INDEX IF NOT EXISTS journal_owner ON {s}.journal (lease_owner) WHERE lease_until > 0;
+  CREATE TABLE IF NOT EXISTS {s}.memories (
+    seq bigserial PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    user_id text NOT NULL,
+    text text NOT NULL,
+    status text NOT NULL,
+    version bigint NOT NULL,
+    seen_count bigint NOT NULL,
+    needs_recheck smallint NOT NULL DEFAULT 0,
+    sources text NOT NULL DEFAULT '[]',
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS memories_user ON {s}.memories (user_id, status, seq);
+  CREATE INDEX IF NOT EXISTS memories_recheck ON {s}.memories (seq) WHERE needs_recheck = 1;
+  CREATE TABLE IF NOT EXISTS {s}.events (
+    seq bigserial PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    user_id text NOT NULL,
+    candidate_id text UNIQUE,
+    action text NOT NULL,
+    memory_id text,
+    compared_memory_id text,
+    compared_text text,
+    candidate_text text,
+    previous_text text,
+    method text,
+    score double precision,
+    reasons text NOT NULL DEFAULT '[]',
+    undoes text,
+    undone_by text,
+    at bigint NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS events_user ON {s}.events (user_id, seq);
+  `,
+  // 2: one liveness row per engine process. A process's heartbeat renews all its journal leases at once
+  // (one row written, however many candidates it holds); a row is free when its own lease and its owner's both ran out.
+  `
+  CREATE TABLE IF NOT EXISTS {s}.instances (owner text PRIMARY KEY, alive_until bigint NOT NULL);
+  -- The poller looks for the few rows nobody holds among many leased ones.
+  CREATE INDEX IF NOT EXISTS journal_free ON {s}.journal (lease_until) WHERE dead = 0;
+  `,
+];
+
+export const DEFAULT_PG_SCHEMA = 'memdedup';
+
+/** A plain lower-case identifier, so it can be quoted into SQL safely. */
+export function pgSchemaName(schema: string | undefined): string {
+  const s = schema ?? DEFAULT_PG_SCHEMA;
+  if (typeof s !== 'string' || !/^[a-z_][a-z0-9_]{0,49}$/.test(s)) {
+    throw invalidInput('options.store.schema', 'must be a lower-case identifier: [a-z_][a-z0-9_]{0,49}');
+  }
+  return s;
+}
