@@ -70,6 +70,9 @@ export function result(value) {
 
 /** Runs a workload's main function, reporting a failure to the runner. */
 export function main(fn) {
+  // Keeps the process alive until the result is sent: engine.close() awaits a worker thread (the SQLite
+  // checkpointer) that is unref'd, and with nothing else pending Node would exit before close() resolves.
+  setInterval(() => {}, 60_000);
   fn().then(result, (e) => {
     const message = String(e?.stack ?? e);
     if (process.send) process.send({ type: 'error', message }, () => process.exit(1));
