@@ -13,5 +13,6 @@ export function checkLogLevel(level: unknown): void {
 export function createLogger(level: string, given?: Logger): Logger {
   if (given) return given.child({ component: 'memdedup' });
   checkLogLevel(level);
-  return pino({ name: 'memdedup', level });
+  // stderr, not stdout: the engine lives inside someone else's process, whose stdout is its own output.
+  return pino({ name: 'memdedup', level }, pino.destination({ dest: 2, sync: false }));
 }
