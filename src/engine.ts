@@ -8,7 +8,7 @@ import type { Deduper } from './dedup/types.js';
 import { planForget, planUndo } from './dedup/undo.js';
 import { EngineEvents } from './engineEvents.js';
 import { coerceError, MemdedupError } from './errors.js';
-import { createFlags } from './flags/index.js';
+import { createFlags, defaultFlagsFiles } from './flags/index.js';
 import { FLAG_NAMES, type Flags } from './flags/types.js';
 import { GroupCommit } from './intake/groupCommit.js';
 import { validateCandidate, validateId } from './intake/validate.js';
@@ -135,12 +135,13 @@ export class Engine {
 
   static async create(options?: EngineOptions, internals: EngineInternals = {}): Promise<Engine> {
     const o = resolveOptions(options);
-    const store = await openStore(o.store);
-    let flags: Flags;
+    // Flags first: a flags file that cannot be read fails before the store creates its folder.
+    const flags: Flags = await createFlags(o.flags, { defaults: defaultFlagsFiles(o.store) });
+    let store: Store;
     try {
-      flags = await createFlags(o.flags);
+      store = await openStore(o.store);
     } catch (e) {
-      await store.close();
+      await flags.close();
       throw e;
     }
     let emitBreaker: (name: string, state: 'open' | 'halfOpen' | 'closed') => void = () => {};

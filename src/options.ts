@@ -13,7 +13,11 @@ export type StoreOptions =
 export interface PgPoolOptions { max?: number; idleTimeoutMs?: number; connectionTimeoutMs?: number }
 
 export type FlagsOptions =
-  | { kind: 'embedded'; file: string; watch?: boolean }
+  /**
+   * `file` omitted: the package's shipped flags (all seed flags on); toggles write flags.json beside the
+   * SQLite database (in memory only with PostgreSQL or ':memory:'), which later starts then read.
+   */
+  | { kind: 'embedded'; file?: string; watch?: boolean }
   | { kind: 'unleash'; url: string; token: string; appName?: string; refreshIntervalMs?: number; bootstrapFile?: string; timeoutMs?: number };
 
 export type EmbedderOptions =
@@ -25,7 +29,7 @@ export type JudgeOptions = { kind: 'openai'; baseURL: string; model: string; api
 export interface EngineOptions {
   /** @default { kind: 'sqlite', path: './data/memdedup.db' } */
   store?: StoreOptions;
-  /** @default { kind: 'embedded', file: './config/flags.json' } */
+  /** @default { kind: 'embedded' }: the shipped flags; toggles go to flags.json beside the database */
   flags?: FlagsOptions;
   /** @default { kind: 'lexical' } */
   embedder?: EmbedderOptions;
@@ -90,7 +94,7 @@ export interface ResolvedOptions {
 
 const DEFAULTS: ResolvedOptions = {
   store: { kind: 'sqlite', path: './data/memdedup.db' },
-  flags: { kind: 'embedded', file: './config/flags.json' },
+  flags: { kind: 'embedded' },
   embedder: { kind: 'lexical' },
   judge: undefined,
   concurrency: 15,
