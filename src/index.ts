@@ -1,6 +1,9 @@
 // The public API: explicit named exports only.
 export { createEngine, Engine } from './engine.js';
 export type { EngineStatus } from './engine.js';
+export { createRouter, metricsHandler } from './http/router.js';
+export type { RouterOptions } from './http/router.js';
+export type { MetricsSource } from './http/opsRoutes.js';
 export { MemdedupError, ERROR_CODES, isMemdedupError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { createFlags } from './flags/index.js';
