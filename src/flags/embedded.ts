@@ -36,10 +36,11 @@ export class EmbeddedFlags extends FlagsEmitter implements Flags {
   private closed = false;
   private _synchronized = false;
 
-  constructor(file: string, overrides: readonly Override[], watch: boolean, writeTo: string | undefined = file) {
+  /** `writeTo`: where `set` writes; the file itself when not given, `null` for memory only. */
+  constructor(file: string, overrides: readonly Override[], watch: boolean, writeTo: string | null = file) {
     super();
     this.file = file;
-    this.writeTo = writeTo;
+    this.writeTo = writeTo ?? undefined;
     this.overrides = overrides;
     this.watch = watch;
     this.client = new UnleashClient(this.repository, defaultStrategies);

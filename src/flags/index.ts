@@ -39,7 +39,7 @@ export async function createFlags(options: FlagsOptions, deps: CreateFlagsDeps =
     const watch = options.watch ?? DEFAULT_FLAGS_OPTIONS.watch;
     if (options.file !== undefined) return new EmbeddedFlags(options.file, overrides, watch).open();
     const files = deps.defaults ?? { read: SHIPPED_FLAGS_FILE, write: undefined };
-    return new EmbeddedFlags(files.read, overrides, watch, files.write).open();
+    return new EmbeddedFlags(files.read, overrides, watch, files.write ?? null).open();
   }
   if (options.kind === 'unleash') {
     nonEmptyString('flags.url', options.url);
