@@ -11,6 +11,7 @@ import { coerceError, MemdedupError } from './errors.js';
 import { createFlags } from './flags/index.js';
 import { FLAG_NAMES, type Flags } from './flags/types.js';
 import { GroupCommit } from './intake/groupCommit.js';
+import { DURABLE, newInflight, rejectByStore, settledSubmission, type Inflight } from './intake/inflight.js';
 import { validateCandidate, validateId } from './intake/validate.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 import { Erasures } from './queue/erasures.js';
@@ -24,18 +25,6 @@ import { UserBreakers, type BreakerState } from './resilience/userBreakers.js';
 import { openStore } from './store/index.js';
 import type { BatchCommit, Page, Store } from './store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory, MemoryStatus, Submission } from './types.js';
-
-/** A candidate the engine holds in memory between submit (or journal claim) and its decision. */
-interface Inflight {
-  candidate: Candidate;
-  /** buffered: awaiting group commit; queued: in a lane; retry: waiting in the journal for its next attempt. */
-  state: 'buffered' | 'queued' | 'retry';
-  submission: Submission;
-  resolveAccepted: () => void;
-  resolveDecided: (d: Decision) => void;
-  /** Set when a retry could not be written to the journal (store down): re-queued from memory at this time. */
-  retryAt?: number;
-}
 
 /** Test and tooling seams, deliberately not part of EngineOptions. */
 export interface EngineInternals {
@@ -101,6 +90,7 @@ export class Engine {
       store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + this.leaseMs }),
       onDurable: (rows) => this.onDurable(rows),
       onError: (error) => this.emitter.safeEmit('error', { stage: 'group-commit', error }),
+      onRejected: (rows) => this.onRejected(rows),
     });
     this.breakers = new UserBreakers({
       ...options.breakers.user,
@@ -164,11 +154,11 @@ export class Engine {
     if (existing) return existing.submission;
     if (!this.flags.isEnabled(FLAG_NAMES.enabled, { userId: c.userId }, true)) {
       this.emitter.safeEmit('submitted', { candidate: c, status: 'disabled' });
-      return settled(c, 'disabled', { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['memory.enabled-off'] });
+      return settledSubmission(c, 'disabled', { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['memory.enabled-off'] });
     }
     if (this.inflight.size >= this.options.journalLimit) {
       this.emitter.safeEmit('submitted', { candidate: c, status: 'overloaded' });
-      return settled(c, 'overloaded', { candidateId: c.id, userId: c.userId, action: 'deferred', reasons: ['overloaded-not-accepted'] });
+      return settledSubmission(c, 'overloaded', { candidateId: c.id, userId: c.userId, action: 'deferred', reasons: ['overloaded-not-accepted'] });
     }
     const entry = this.track(c, 'buffered');
     this.intake.push(c);
@@ -176,11 +166,7 @@ export class Engine {
   }
 
   private track(c: Candidate, state: Inflight['state']): Inflight {
-    let resolveAccepted!: () => void;
-    let resolveDecided!: (d: Decision) => void;
-    const accepted = new Promise<void>((r) => { resolveAccepted = r; });
-    const decided = new Promise<Decision>((r) => { resolveDecided = r; });
-    const entry: Inflight = { candidate: c, state, submission: { id: c.id, status: 'accepted', accepted, decided }, resolveAccepted, resolveDecided };
+    const entry = newInflight(c, state);
     this.inflight.set(c.id, entry);
     return entry;
   }
@@ -189,10 +175,21 @@ export class Engine {
     for (const c of rows) {
       const entry = this.inflight.get(c.id);
       if (!entry) continue;
-      entry.resolveAccepted();
+      entry.resolveAccepted(DURABLE);
       entry.state = 'queued';
       this.emitter.safeEmit('submitted', { candidate: c, status: 'accepted' });
       this.lanes.enqueue(c);
+    }
+  }
+
+  /** Rows the store refused on their own: answered at once, forgotten, never retried (they were never durable). */
+  private onRejected(rows: { row: Candidate; error: Error }[]): void {
+    for (const { row, error } of rows) {
+      const entry = this.inflight.get(row.id);
+      if (!entry) continue;
+      this.inflight.delete(row.id);
+      rejectByStore(entry, error);
+      this.emitter.safeEmit('submitted', { candidate: row, status: 'rejected', error: error.message });
     }
   }
 
@@ -269,7 +266,7 @@ export class Engine {
     for (const row of rows) {
       const entry = this.inflight.get(row.id);
       if (entry && entry.state !== 'retry') continue;
-      if (entry) { entry.state = 'queued'; entry.candidate = row; } else { this.track(row, 'queued').resolveAccepted(); }
+      if (entry) { entry.state = 'queued'; entry.candidate = row; } else { this.track(row, 'queued').resolveAccepted(DURABLE); }
       this.lanes.enqueue(row);
     }
   }
@@ -485,10 +482,6 @@ export class Engine {
 
 function erasedDecision(c: Candidate): Decision {
   return { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['user-erased'] };
-}
-
-function settled(c: Candidate, status: Submission['status'], d: Decision): Submission {
-  return { id: c.id, status, accepted: Promise.resolve(), decided: Promise.resolve(d) };
 }
 
 /** Creates an engine on the embedded defaults, or on the options given. */

@@ -87,7 +87,7 @@ export const Event = z.object({
 });
 export const Decision = z.object({
   candidateId: z.string(), userId: z.string(),
-  action: z.enum(['added', 'duplicate', 'updated', 'superseded', 'fallback', 'deferred', 'dead-letter', 'disabled']),
+  action: z.enum(['added', 'duplicate', 'updated', 'superseded', 'fallback', 'deferred', 'dead-letter', 'disabled', 'rejected']),
   memoryId: z.string().optional(), eventId: z.string().optional(), method: z.string().optional(), score: z.number().optional(),
   reasons: z.array(z.string()).optional(), comparedText: z.string().optional(), error: z.string().optional(),
 });
@@ -103,7 +103,7 @@ export const FlagsResponse = z.object({ mode: z.enum(['embedded', 'unleash']), s
 export const DiagnosticResponse = z.object({ ok: z.boolean(), timings: z.record(z.string(), z.number()), details: z.unknown() });
 export const ErrorResponse = z.object({
   error: z.object({
-    code: z.enum(['INVALID_INPUT', 'NOT_FOUND', 'UNAUTHORIZED', 'PAYLOAD_TOO_LARGE', 'OVERLOADED', 'FLAGS_READ_ONLY', 'INTERNAL']).or(z.string()),
+    code: z.enum(['INVALID_INPUT', 'NOT_FOUND', 'UNAUTHORIZED', 'PAYLOAD_TOO_LARGE', 'STORE_REJECTED', 'OVERLOADED', 'FLAGS_READ_ONLY', 'INTERNAL']).or(z.string()),
     message: z.string(),
     details: z.unknown(),
   }),
