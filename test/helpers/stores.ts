@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { validateCandidate } from '../../src/intake/validate.js';
 import type { StoreOptions } from '../../src/options.js';
+import type { Candidate, CandidateInput } from '../../src/types.js';
 import { tempDir } from './engine.js';
 import { hasPostgres, startPostgres, type RunningPostgres } from './postgres.js';
 
@@ -40,15 +42,34 @@ export function refuseNulInJournal(store: StoreOptions): void {
   db.close();
 }
 
-/** Runs one SQL statement on a store behind the engine's back (test setup). */
-export async function storeSql(store: StoreOptions, sql: string): Promise<void> {
+/**
+ * A store-level fault on both stores: a real trigger refuses journal rows whose text contains `marker`
+ * (SQLite: RAISE ABORT; PostgreSQL: a check_violation), a row that is valid text and so passes every schema.
+ */
+export async function refuseMarkerInJournal(store: StoreOptions, marker: string): Promise<void> {
+  const lit = `'${marker.replaceAll("'", "''")}'`;
   if (store.kind === 'sqlite') {
     const db = new Database(store.path);
-    db.exec(sql);
+    db.exec(`CREATE TRIGGER test_refuse_marker BEFORE INSERT ON journal WHEN instr(NEW.text, ${lit}) > 0
+      BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END`);
     db.close();
     return;
   }
   const c = new pg.Client({ connectionString: store.connectionString });
   await c.connect();
-  try { await c.query(sql.replaceAll('{s}', `"${store.schema}"`)); } finally { await c.end(); }
+  const s = `"${store.schema}"`;
+  try {
+    await c.query(`CREATE FUNCTION ${s}.test_refuse_marker() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF position(${lit} in NEW.text) > 0 THEN RAISE EXCEPTION 'refused by a test trigger' USING ERRCODE = 'check_violation'; END IF;
+      RETURN NEW; END $$`);
+    await c.query(`CREATE TRIGGER test_refuse_marker BEFORE INSERT ON ${s}.journal FOR EACH ROW EXECUTE FUNCTION ${s}.test_refuse_marker()`);
+  } finally {
+    await c.end();
+  }
+}
+
+/** submit() without the NUL rule (the engine's validation seam): what a store sees when validation lets a bad row through. */
+export function skipTextRules(input: unknown): Candidate {
+  const raw = input as CandidateInput;
+  return { ...validateCandidate({ ...raw, text: raw.text.replaceAll('\u0000', ' ') }), text: raw.text.trim() };
 }

@@ -4,18 +4,11 @@
 // at submit(), so the test reaches the store through the engine's internal validation seam.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.js';
-import { validateCandidate } from '../../src/intake/validate.js';
-import type { CandidateInput } from '../../src/types.js';
 import { tempDir, writeFlagsFile } from '../helpers/engine.js';
-import { freshStore, refuseNulInJournal, STORE_KINDS, stopPostgres } from '../helpers/stores.js';
+import { freshStore, refuseNulInJournal, skipTextRules, STORE_KINDS, stopPostgres } from '../helpers/stores.js';
 
 afterAll(() => stopPostgres());
 
-/** submit() without the text rules: what a store sees when validation lets a bad row through. */
-export function skipTextRules(input: unknown) {
-  const raw = input as CandidateInput;
-  return { ...validateCandidate({ ...raw, text: raw.text.replaceAll('\u0000', ' ') }), text: raw.text.trim() };
-}
 
 describe.each(STORE_KINDS)('a poison row on %s', (kind) => {
   it('leaves 1,000 good rows durable and decided and answers the poison row on its own', async () => {
