@@ -10,6 +10,7 @@ import { EngineEvents } from './engineEvents.js';
 import { coerceError, MemdedupError } from './errors.js';
 import { createFlags } from './flags/index.js';
 import { FLAG_NAMES, type Flags } from './flags/types.js';
+import { deadLetterAtClaim, splitClaimed } from './intake/claimedRows.js';
 import { GroupCommit } from './intake/groupCommit.js';
 import { DURABLE, newInflight, rejectByStore, settledSubmission, type Inflight } from './intake/inflight.js';
 import { validateCandidate, validateId } from './intake/validate.js';
@@ -260,13 +261,15 @@ export class Engine {
     if (this.closing) return;
     this.requeueLocal();
     if (room <= 0) return;
-    let rows: Candidate[];
+    let claimed: Candidate[];
     try {
-      rows = await this.store.claimJournal(this.instanceId, room, this.leaseMs);
+      claimed = await this.store.claimJournal(this.instanceId, room, this.leaseMs);
     } catch (e) {
       this.emitter.safeEmit('error', { stage: 'journal-claim', error: coerceError(e) });
       return;
     }
+    const { valid: rows, invalid } = splitClaimed(claimed);
+    if (invalid.length > 0) await deadLetterAtClaim(this.store, this.emitter, invalid);
     for (const row of rows) {
       const entry = this.inflight.get(row.id);
       if (entry && entry.state !== 'retry') continue;

@@ -39,3 +39,10 @@ export function idProblem(s: string): string | undefined {
   if (LONE_SURROGATE.test(s)) return TEXT_PROBLEMS.surrogate;
   return undefined;
 }
+
+const NOT_STORABLE = new RegExp(`${TEXT_CONTROL.source}|${LONE_SURROGATE.source}`, 'g');
+
+/** Text the engine writes itself (error messages, which may quote a candidate) made valid: refused characters become U+FFFD. */
+export function storableText(s: string): string {
+  return s.replace(NOT_STORABLE, '\ufffd');
+}

@@ -43,15 +43,13 @@ export function refuseNulInJournal(store: StoreOptions): void {
 }
 
 /**
- * A store-level fault on both stores: a real trigger refuses journal rows whose text contains `marker`
- * (SQLite: RAISE ABORT; PostgreSQL: a check_violation), a row that is valid text and so passes every schema.
+ * A store-level fault on both stores: a real trigger refuses journal writes (`op`) where `when` holds, an SQL
+ * condition on NEW valid in both dialects (SQLite: RAISE ABORT; PostgreSQL: a check_violation).
  */
-export async function refuseMarkerInJournal(store: StoreOptions, marker: string): Promise<void> {
-  const lit = `'${marker.replaceAll("'", "''")}'`;
+export async function refuseJournalWrites(store: StoreOptions, op: 'INSERT' | 'UPDATE', when: string, name = 'test_refuse'): Promise<void> {
   if (store.kind === 'sqlite') {
     const db = new Database(store.path);
-    db.exec(`CREATE TRIGGER test_refuse_marker BEFORE INSERT ON journal WHEN instr(NEW.text, ${lit}) > 0
-      BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END`);
+    db.exec(`CREATE TRIGGER ${name} BEFORE ${op} ON journal WHEN ${when} BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END`);
     db.close();
     return;
   }
@@ -59,13 +57,18 @@ export async function refuseMarkerInJournal(store: StoreOptions, marker: string)
   await c.connect();
   const s = `"${store.schema}"`;
   try {
-    await c.query(`CREATE FUNCTION ${s}.test_refuse_marker() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF position(${lit} in NEW.text) > 0 THEN RAISE EXCEPTION 'refused by a test trigger' USING ERRCODE = 'check_violation'; END IF;
-      RETURN NEW; END $$`);
-    await c.query(`CREATE TRIGGER test_refuse_marker BEFORE INSERT ON ${s}.journal FOR EACH ROW EXECUTE FUNCTION ${s}.test_refuse_marker()`);
+    await c.query(`CREATE FUNCTION ${s}.${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused by a test trigger' USING ERRCODE = 'check_violation'; END $$`);
+    await c.query(`CREATE TRIGGER ${name} BEFORE ${op} ON ${s}.journal FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${s}.${name}()`);
   } finally {
     await c.end();
   }
+}
+
+/** Journal rows whose text contains `marker` (valid text, so it passes every schema) are refused. */
+export function refuseMarkerInJournal(store: StoreOptions, marker: string): Promise<void> {
+  const lit = `'${marker.replaceAll("'", "''")}'`;
+  return refuseJournalWrites(store, 'INSERT', store.kind === 'sqlite' ? `instr(NEW.text, ${lit}) > 0` : `position(${lit} in NEW.text) > 0`, 'test_refuse_marker');
 }
 
 /** submit() without the NUL rule (the engine's validation seam): what a store sees when validation lets a bad row through. */
