@@ -43,13 +43,13 @@ export function refuseNulInJournal(store: StoreOptions): void {
 }
 
 /**
- * A store-level fault on both stores: a real trigger refuses journal writes (`op`) where `when` holds, an SQL
+ * A store-level fault on both stores: a real trigger refuses writes (`op`) to `table` (default: the journal) where `when` holds, an SQL
  * condition on NEW valid in both dialects (SQLite: RAISE ABORT; PostgreSQL: a check_violation).
  */
-export async function refuseJournalWrites(store: StoreOptions, op: 'INSERT' | 'UPDATE', when: string, name = 'test_refuse'): Promise<void> {
+export async function refuseJournalWrites(store: StoreOptions, op: 'INSERT' | 'UPDATE', when: string, name = 'test_refuse', table = 'journal'): Promise<void> {
   if (store.kind === 'sqlite') {
     const db = new Database(store.path);
-    db.exec(`CREATE TRIGGER ${name} BEFORE ${op} ON journal WHEN ${when} BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END`);
+    db.exec(`CREATE TRIGGER ${name} BEFORE ${op} ON ${table} WHEN ${when} BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END`);
     db.close();
     return;
   }
@@ -59,7 +59,7 @@ export async function refuseJournalWrites(store: StoreOptions, op: 'INSERT' | 'U
   try {
     await c.query(`CREATE FUNCTION ${s}.${name}() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'refused by a test trigger' USING ERRCODE = 'check_violation'; END $$`);
-    await c.query(`CREATE TRIGGER ${name} BEFORE ${op} ON ${s}.journal FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${s}.${name}()`);
+    await c.query(`CREATE TRIGGER ${name} BEFORE ${op} ON ${s}.${table} FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${s}.${name}()`);
   } finally {
     await c.end();
   }
@@ -75,4 +75,22 @@ export function refuseMarkerInJournal(store: StoreOptions, marker: string): Prom
 export function skipTextRules(input: unknown): Candidate {
   const raw = input as CandidateInput;
   return { ...validateCandidate({ ...raw, text: raw.text.replaceAll('\u0000', ' ') }), text: raw.text.trim() };
+}
+
+/** id -> last_error of every journal row, read behind the engine's back. */
+export async function journalErrors(store: StoreOptions): Promise<Map<string, string | null>> {
+  if (store.kind === 'sqlite') {
+    const db = new Database(store.path, { readonly: true });
+    const rows = db.prepare('SELECT id, last_error FROM journal').all() as { id: string; last_error: string | null }[];
+    db.close();
+    return new Map(rows.map((r) => [r.id, r.last_error]));
+  }
+  const c = new pg.Client({ connectionString: store.connectionString });
+  await c.connect();
+  try {
+    const r = await c.query(`SELECT id, last_error FROM "${store.schema}".journal`);
+    return new Map(r.rows.map((x: { id: string; last_error: string | null }) => [x.id, x.last_error]));
+  } finally {
+    await c.end();
+  }
 }
