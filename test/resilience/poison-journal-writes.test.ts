@@ -39,13 +39,13 @@ describe.each(STORE_KINDS)('journal writes on %s', (kind) => {
       expect(await engine.store.deadLetters()).toEqual([]);
       expect(errors).toContain('journal-fail');
       busy = false;
-      expect(await engine.drain(60_000)).toBe(true);
+      expect(await engine.drain(180_000)).toBe(true);
       const decisions = await Promise.all(subs.map((s) => s.decided));
       expect(decisions.map((d) => d.action)).toEqual(ids.map(() => 'added'));
     } finally {
       await engine.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe.each(STORE_KINDS)('batch commits on %s', (kind) => {
