@@ -10,7 +10,9 @@ import { EngineEvents } from './engineEvents.js';
 import { coerceError, MemdedupError } from './errors.js';
 import { createFlags, defaultFlagsFiles } from './flags/index.js';
 import { FLAG_NAMES, type Flags } from './flags/types.js';
+import { deadLetterAtClaim, splitClaimed } from './intake/claimedRows.js';
 import { GroupCommit } from './intake/groupCommit.js';
+import { DURABLE, newInflight, rejectByStore, settledSubmission, type Inflight } from './intake/inflight.js';
 import { validateCandidate, validateId } from './intake/validate.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 import { Erasures } from './queue/erasures.js';
@@ -25,24 +27,14 @@ import { openStore } from './store/index.js';
 import type { BatchCommit, Page, Store } from './store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory, MemoryStatus, Submission } from './types.js';
 
-/** A candidate the engine holds in memory between submit (or journal claim) and its decision. */
-interface Inflight {
-  candidate: Candidate;
-  /** buffered: awaiting group commit; queued: in a lane; retry: waiting in the journal for its next attempt. */
-  state: 'buffered' | 'queued' | 'retry';
-  submission: Submission;
-  resolveAccepted: () => void;
-  resolveDecided: (d: Decision) => void;
-  /** Set when a retry could not be written to the journal (store down): re-queued from memory at this time. */
-  retryAt?: number;
-}
-
 /** Test and tooling seams, deliberately not part of EngineOptions. */
 export interface EngineInternals {
   /** Wraps the deduper (fault injection in tests). */
   deduper?: (base: Deduper) => Deduper;
   /** false: no journal poller and no background sweep (the `sweep` CLI next to a running server). */
   background?: boolean;
+  /** Replaces submit()'s validation (tests: get a row the store refuses past the text rules). */
+  validate?: (input: unknown) => Candidate;
 }
 
 /** How often the journal is polled for due retries and rows no process holds. */
@@ -91,6 +83,7 @@ export class Engine {
   private readonly breakers: UserBreakers;
   private readonly localRetry = new Set<string>();
   private readonly sweeper: Sweeper;
+  private validate: (input: unknown) => Candidate = validateCandidate;
 
   private constructor(options: ResolvedOptions, readonly store: Store, readonly flags: Flags, readonly deduper: Deduper) {
     this.options = options;
@@ -101,6 +94,7 @@ export class Engine {
       store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + this.leaseMs }),
       onDurable: (rows) => this.onDurable(rows),
       onError: (error) => this.emitter.safeEmit('error', { stage: 'group-commit', error }),
+      onRejected: (rows) => this.onRejected(rows),
     });
     this.breakers = new UserBreakers({
       ...options.breakers.user,
@@ -149,6 +143,7 @@ export class Engine {
       breaker: o.breakers.provider, onBreaker: (name, state) => emitBreaker(name, state),
       onProviderCall: (provider, durationMs, outcome) => engine.emitter.safeEmit('provider', { provider, durationMs, outcome }) });
     const engine = new Engine(o, store, flags, internals.deduper ? internals.deduper(base) : base);
+    if (internals.validate) engine.validate = internals.validate;
     emitBreaker = (name, state) => engine.emitter.safeEmit('breaker', { scope: 'provider', name, state });
     if (internals.background !== false) { engine.startPolling(); engine.sweeper.start(); }
     engine.observability.start();
@@ -160,16 +155,16 @@ export class Engine {
   /** Synchronous and cheap: validate, one flag check, append to the group-commit buffer. */
   submit(input: unknown): Submission {
     if (this.closing) throw new MemdedupError('CLOSED', 'the engine is closing; submit to a running engine');
-    const c = validateCandidate(input);
+    const c = this.validate(input);
     const existing = this.inflight.get(c.id);
     if (existing) return existing.submission;
     if (!this.flags.isEnabled(FLAG_NAMES.enabled, { userId: c.userId }, true)) {
       this.emitter.safeEmit('submitted', { candidate: c, status: 'disabled' });
-      return settled(c, 'disabled', { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['memory.enabled-off'] });
+      return settledSubmission(c, 'disabled', { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['memory.enabled-off'] });
     }
     if (this.inflight.size >= this.options.journalLimit) {
       this.emitter.safeEmit('submitted', { candidate: c, status: 'overloaded' });
-      return settled(c, 'overloaded', { candidateId: c.id, userId: c.userId, action: 'deferred', reasons: ['overloaded-not-accepted'] });
+      return settledSubmission(c, 'overloaded', { candidateId: c.id, userId: c.userId, action: 'deferred', reasons: ['overloaded-not-accepted'] });
     }
     const entry = this.track(c, 'buffered');
     this.intake.push(c);
@@ -177,11 +172,7 @@ export class Engine {
   }
 
   private track(c: Candidate, state: Inflight['state']): Inflight {
-    let resolveAccepted!: () => void;
-    let resolveDecided!: (d: Decision) => void;
-    const accepted = new Promise<void>((r) => { resolveAccepted = r; });
-    const decided = new Promise<Decision>((r) => { resolveDecided = r; });
-    const entry: Inflight = { candidate: c, state, submission: { id: c.id, status: 'accepted', accepted, decided }, resolveAccepted, resolveDecided };
+    const entry = newInflight(c, state);
     this.inflight.set(c.id, entry);
     return entry;
   }
@@ -190,10 +181,21 @@ export class Engine {
     for (const c of rows) {
       const entry = this.inflight.get(c.id);
       if (!entry) continue;
-      entry.resolveAccepted();
+      entry.resolveAccepted(DURABLE);
       entry.state = 'queued';
       this.emitter.safeEmit('submitted', { candidate: c, status: 'accepted' });
       this.lanes.enqueue(c);
+    }
+  }
+
+  /** Rows the store refused on their own: answered at once, forgotten, never retried (they were never durable). */
+  private onRejected(rows: { row: Candidate; error: Error }[]): void {
+    for (const { row, error } of rows) {
+      const entry = this.inflight.get(row.id);
+      if (!entry) continue;
+      this.inflight.delete(row.id);
+      rejectByStore(entry, error);
+      this.emitter.safeEmit('submitted', { candidate: row, status: 'rejected', error: error.message });
     }
   }
 
@@ -260,17 +262,19 @@ export class Engine {
     if (this.closing) return;
     this.requeueLocal();
     if (room <= 0) return;
-    let rows: Candidate[];
+    let claimed: Candidate[];
     try {
-      rows = await this.store.claimJournal(this.instanceId, room, this.leaseMs);
+      claimed = await this.store.claimJournal(this.instanceId, room, this.leaseMs);
     } catch (e) {
       this.emitter.safeEmit('error', { stage: 'journal-claim', error: coerceError(e) });
       return;
     }
+    const { valid: rows, invalid } = splitClaimed(claimed);
+    if (invalid.length > 0) await deadLetterAtClaim(this.store, this.emitter, invalid);
     for (const row of rows) {
       const entry = this.inflight.get(row.id);
       if (entry && entry.state !== 'retry') continue;
-      if (entry) { entry.state = 'queued'; entry.candidate = row; } else { this.track(row, 'queued').resolveAccepted(); }
+      if (entry) { entry.state = 'queued'; entry.candidate = row; } else { this.track(row, 'queued').resolveAccepted(DURABLE); }
       this.lanes.enqueue(row);
     }
   }
@@ -486,10 +490,6 @@ export class Engine {
 
 function erasedDecision(c: Candidate): Decision {
   return { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['user-erased'] };
-}
-
-function settled(c: Candidate, status: Submission['status'], d: Decision): Submission {
-  return { id: c.id, status, accepted: Promise.resolve(), decided: Promise.resolve(d) };
 }
 
 /** Creates an engine on the embedded defaults, or on the options given. */

@@ -3,8 +3,8 @@ import { EventEmitter } from 'node:events';
 import type { Candidate, Decision } from './types.js';
 
 export interface EngineEventMap {
-  /** A candidate was accepted (durable) or refused at submit. */
-  submitted: [{ candidate: Candidate; status: 'accepted' | 'disabled' | 'overloaded' }];
+  /** A candidate was accepted (durable), refused at submit, or refused by the store on its own (rejected). */
+  submitted: [{ candidate: Candidate; status: 'accepted' | 'disabled' | 'overloaded' | 'rejected'; error?: string }];
   decided: [{ candidate: Candidate; decision: Decision; latencyMs: number }];
   batch: [{ userId: string; size: number; durationMs: number; mode: string; counts: Record<string, number> }];
   retry: [{ candidate: Candidate; attempt: number; delayMs: number; error: string }];

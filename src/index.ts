@@ -13,7 +13,7 @@ export { DEFAULT_OPTIONS, resolveOptions } from './options.js';
 export type { EngineOptions, ResolvedOptions, StoreOptions, FlagsOptions, EmbedderOptions, JudgeOptions, DedupThresholds } from './options.js';
 export type { Store } from './store/types.js';
 export type {
-  Candidate, CandidateInput, Decision, DecisionAction, DedupAction, MemdedupEvent, Memory, MemoryStatus, Method, Priority,
+  Acceptance, Candidate, CandidateInput, Decision, DecisionAction, DedupAction, MemdedupEvent, Memory, MemoryStatus, Method, Priority,
   Submission, SubmissionStatus,
 } from './types.js';
 export { ALERT_DEFAULTS, resolveAlerts } from './alerts/definitions.js';

@@ -102,6 +102,7 @@ export function openApiDocument(o: { diagnostics?: boolean } = {}): Record<strin
     if (r.body) op.requestBody = { required: r.method !== 'post' || r.path.endsWith('/candidates'), content: { 'application/json': { schema: jsonSchema(r.body) } } };
     if (r.body) (op.responses as Record<string, unknown>)[413] = errorResponse('PAYLOAD_TOO_LARGE: over 1 MB');
     if (r.path.endsWith('/candidates')) (op.responses as Record<string, unknown>)[503] = errorResponse('OVERLOADED: the journal is full; Retry-After says when to retry');
+    if (r.path.endsWith('/candidates')) (op.responses as Record<string, unknown>)[422] = errorResponse('STORE_REJECTED: the store refused a candidate on its own; details name it, the others are durable');
     if (r.path.startsWith('/api/memory/flags/')) (op.responses as Record<string, unknown>)[409] = errorResponse('FLAGS_READ_ONLY: flags come from an Unleash server');
     (paths[r.path] ??= {})[r.method] = op;
   }

@@ -29,6 +29,9 @@ export function logEngineEvents(emitter: EngineEvents, log: Logger, o: EngineLog
     'dead-letter': ({ candidate, error }) => {
       log.error({ user: candidate.userId, candidate: candidate.id, attempts: candidate.attempts, err: error }, 'candidate dead-lettered');
     },
+    submitted: ({ candidate, status, error }) => {
+      if (status === 'rejected') log.error({ user: candidate.userId, candidate: candidate.id, err: error }, 'candidate refused by the store; isolated and rejected');
+    },
     fallback: ({ userId, size, fallback }) => { log.warn({ user: userId, candidates: size, fallback }, 'cascade fell back'); },
     breaker: ({ scope, name, state }) => { log.warn({ scope, breaker: name, state }, `circuit breaker ${state}`); },
     error: ({ stage, error }) => { log.error({ stage, err: error }, 'engine error'); },

@@ -13,7 +13,8 @@ const SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 /** Excess event-loop delay in seconds; the sampler's resolution is 10 ms, so finer buckets say nothing. */
 const LOOP_DELAY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-export const SUBMIT_OUTCOMES = ['accepted', 'disabled', 'overloaded'] as const;
+/** rejected: the store refused the candidate on its own at group commit (isolated, never retried). */
+export const SUBMIT_OUTCOMES = ['accepted', 'disabled', 'overloaded', 'rejected'] as const;
 export const DECISION_ACTIONS = ['added', 'duplicate', 'updated', 'superseded', 'fallback', 'deferred', 'dead-letter'] as const;
 export const BREAKER_SCOPES = ['user', 'provider'] as const;
 export const BREAKER_STATES = ['open', 'halfOpen', 'closed'] as const;
@@ -23,7 +24,7 @@ export const ERROR_STAGES = ['batch', 'group-commit', 'journal-claim', 'journal-
 export function createFamilies(registry: Registry) {
   const r = [registry];
   return {
-    candidates: new BoundCounter({ name: 'memdedup_candidates_total', help: 'Candidates submitted, by submit outcome and priority.',
+    candidates: new BoundCounter({ name: 'memdedup_candidates_total', help: 'Candidates submitted, by submit outcome (accepted, disabled, overloaded, rejected by the store) and priority.',
       labelNames: ['outcome', 'priority'] as const, registers: r }),
     decisions: new BoundCounter({ name: 'memdedup_decisions_total', help: 'Decisions reached, by action and by the cascade stage that decided.',
       labelNames: ['action', 'method'] as const, registers: r }),

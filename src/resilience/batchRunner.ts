@@ -14,6 +14,8 @@ import { decideBatch, type BatchDeps, type BatchMode } from '../dedup/decideBatc
 import type { EngineEvents } from '../engineEvents.js';
 import type { JournalFailure, Store } from '../store/types.js';
 import type { Candidate, Decision } from '../types.js';
+import { storableText } from '../intake/textRules.js';
+import { writeIsolating } from './isolate.js';
 import { backoffDelay, failureKind } from './retry.js';
 import { UserBreakerOpenError, type UserBreakers } from './userBreakers.js';
 
@@ -112,7 +114,7 @@ export class BatchRunner {
       notBefore: r.notBefore, dead: false })));
     for (const r of rows) {
       this.o.settle(r.c, { candidateId: r.c.id, userId, action: 'deferred', reasons: [reason, 'fallback-defer'] });
-      if (local) this.o.postpone(r.c, r.notBefore);
+      if (local.has(r.c.id)) this.o.postpone(r.c, r.notBefore);
     }
   }
 
@@ -129,7 +131,7 @@ export class BatchRunner {
     for (const r of rows) {
       const c: Candidate = { ...r.c, lastError: error.message };
       this.o.events.safeEmit('retry', { candidate: c, attempt: c.attempts, delayMs: r.delayMs, error: error.message });
-      this.o.postpone(c, local ? now + r.delayMs : undefined);
+      this.o.postpone(c, local.has(c.id) ? now + r.delayMs : undefined);
     }
   }
 
@@ -146,26 +148,33 @@ export class BatchRunner {
     for (const r of rows) {
       const c: Candidate = { ...r.c, attempts: r.attempts, lastError: error.message };
       this.transient.delete(c.id);
-      if (r.dead && !local) {
+      if (r.dead && !local.has(c.id)) {
         this.o.events.safeEmit('dead-letter', { candidate: c, error: error.message });
         this.o.settle(c, { candidateId: c.id, userId: c.userId, action: 'dead-letter', error: error.message, reasons: ['max-attempts'] });
       } else {
         // A dead letter the store could not record yet is retried like any other: it must not be lost.
         this.o.events.safeEmit('retry', { candidate: c, attempt: r.attempts, delayMs: r.delayMs, error: error.message });
-        this.o.postpone(c, local ? now + r.delayMs : undefined);
+        this.o.postpone(c, local.has(c.id) ? now + r.delayMs : undefined);
       }
     }
   }
 
-  /** Writes journal failures; true when the store could not take them (the caller retries locally). */
-  private async record(rows: JournalFailure[]): Promise<boolean> {
-    try {
-      await this.o.store.failJournal(rows);
-      return false;
-    } catch (e) {
-      // The store is down too: the rows stay as they were in the journal (nothing lost); retry from memory.
-      this.o.events.safeEmit('error', { stage: 'journal-fail', error: coerceError(e) });
-      return true;
-    }
+  /**
+   * Writes journal failures; resolves with the ids the store did not take (the caller retries those from memory).
+   * Error messages may quote a candidate, so they are made storable first; a row the store still refuses is
+   * isolated (resilience/isolate.ts) so the others are recorded.
+   */
+  private async record(rows: JournalFailure[]): Promise<Set<string>> {
+    const r = await writeIsolating(rows.map((f) => ({ ...f, lastError: storableText(f.lastError) })), {
+      write: (part) => this.o.store.failJournal(part),
+      rowFault: (e) => failureKind(e) === 'candidate',
+      storeHealthy: () => this.o.store.ping(),
+      onWritten: () => undefined,
+    });
+    // The store is down, or refused a row: those rows stay as they were in the journal (nothing lost).
+    const local = new Set([...r.pending.map((f) => f.id), ...r.rejected.map((x) => x.row.id)]);
+    if (r.transientError) this.o.events.safeEmit('error', { stage: 'journal-fail', error: coerceError(r.transientError) });
+    for (const x of r.rejected) this.o.events.safeEmit('error', { stage: 'journal-fail', error: x.error });
+    return local;
   }
 }
