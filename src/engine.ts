@@ -19,6 +19,7 @@ import { TimeSlicer } from './queue/timeSlicer.js';
 import { Observability } from './metrics/index.js';
 import { BatchRunner } from './resilience/batchRunner.js';
 import { failureKind } from './resilience/retry.js';
+import { StoreHealth, type StoreHealthSnapshot } from './resilience/storeHealth.js';
 import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweeper.js';
 import { UserBreakers, type BreakerState } from './resilience/userBreakers.js';
 import { openStore } from './store/index.js';
@@ -63,6 +64,8 @@ export interface EngineStatus {
   flags: { mode: Flags['mode']; synchronized: boolean };
   /** Provider breakers present only when that provider is configured; user breakers live now and open now. */
   breakers: { provider: { embedder?: BreakerState; judge?: BreakerState }; user: { live: number; open: number } };
+  /** Whether the store takes writes; while not healthy, why (readiness check `store-writable`). */
+  store: StoreHealthSnapshot;
   [section: string]: unknown;
 }
 
@@ -91,16 +94,23 @@ export class Engine {
   private readonly breakers: UserBreakers;
   private readonly localRetry = new Set<string>();
   private readonly sweeper: Sweeper;
+  /** Whether the store takes writes; every stage reports its store faults here. */
+  readonly health: StoreHealth;
 
   private constructor(options: ResolvedOptions, readonly store: Store, readonly flags: Flags, readonly deduper: Deduper) {
     this.options = options;
     this.leaseMs = store.timing?.leaseMs ?? LEASE_MS;
     this.pollMs = store.timing?.pollMs ?? POLL_MS;
     this.cache = new IndexCache(store, deduper, options.indexCacheUsers);
+    this.health = new StoreHealth({
+      onFault: (kind, stage) => this.emitter.safeEmit('store-fault', { kind, stage }),
+      onError: (stage, error, count) => this.emitter.safeEmit('error', { stage, error, count }),
+      onChange: (s) => this.onStoreHealth(s),
+    });
     this.intake = new GroupCommit({
       store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + this.leaseMs }),
-      onDurable: (rows) => this.onDurable(rows),
-      onError: (error) => this.emitter.safeEmit('error', { stage: 'group-commit', error }),
+      onDurable: (rows) => { this.health.ok(); this.onDurable(rows); },
+      onError: (error) => this.reportError('group-commit', error),
     });
     this.breakers = new UserBreakers({
       ...options.breakers.user,
@@ -118,7 +128,7 @@ export class Engine {
     this.runner = new BatchRunner({
       breakers: this.breakers, fallback: options.fallback, deferMs: options.breakers.provider.resetTimeoutMs,
       guarded: (userId) => this.flags.isEnabled(FLAG_NAMES.circuitBreakers, { userId }, true),
-      deps: { store, deduper, cache: this.cache }, store, events: this.emitter, retry: options.retry,
+      deps: { store, deduper, cache: this.cache }, store, events: this.emitter, retry: options.retry, health: this.health,
       modeFor: (userId) => (this.flags.isEnabled(FLAG_NAMES.realtimeDedup, { userId }, true) ? 'full' : 'exact'),
       settle: (c, d) => this.settle(c, d),
       postpone: (c, at) => this.postpone(c, at),
@@ -222,9 +232,15 @@ export class Engine {
   /** Retries the journal could not record (store down) come back from memory when due. */
   private requeueLocal(): void {
     const now = Date.now();
+    // While the store fails, one candidate at a time probes it (a failing commit still costs a whole cascade).
+    let room = this.health.writable ? Infinity : -1;
     for (const id of this.localRetry) {
       const entry = this.inflight.get(id);
       if (entry && entry.retryAt !== undefined && entry.retryAt > now) continue;
+      if (entry?.state === 'retry') {
+        if (room < 0) room = this.health.mayTry() ? 1 : 0;
+        if (room-- <= 0) break;
+      }
       this.localRetry.delete(id);
       if (!entry || entry.state !== 'retry') continue;
       entry.retryAt = undefined;
@@ -258,12 +274,13 @@ export class Engine {
     const room = Math.min(CLAIM_CHUNK, this.options.journalLimit - this.inflight.size);
     if (this.closing) return;
     this.requeueLocal();
-    if (room <= 0) return;
+    // Claiming writes leases; a failing store is probed by the waiting batches instead.
+    if (room <= 0 || !this.health.writable) return;
     let rows: Candidate[];
     try {
       rows = await this.store.claimJournal(this.instanceId, room, this.leaseMs);
     } catch (e) {
-      this.emitter.safeEmit('error', { stage: 'journal-claim', error: coerceError(e) });
+      this.reportError('journal-claim', coerceError(e));
       return;
     }
     for (const row of rows) {
@@ -296,8 +313,23 @@ export class Engine {
         entry.resolveDecided({ candidateId: id, userId: entry.candidate.userId, action: 'deferred', reasons: ['erased'] });
       }
     } catch (e) {
-      this.emitter.safeEmit('error', { stage: 'journal-heartbeat', error: coerceError(e) });
+      this.reportError('journal-heartbeat', coerceError(e));
     }
+  }
+
+  /** Store faults go to StoreHealth (counted, coalesced, paced); anything else is an error event as it comes. */
+  private reportError(stage: string, error: Error): number | undefined {
+    const delayMs = this.health.report(stage, error);
+    if (delayMs === undefined) this.emitter.safeEmit('error', { stage, error });
+    return delayMs;
+  }
+
+  /** Back to healthy: everything that waited for the store goes at once, not at its backoff. */
+  private onStoreHealth(s: StoreHealthSnapshot): void {
+    this.emitter.safeEmit('store', s);
+    if (s.state !== 'healthy') return;
+    for (const id of this.localRetry) { const e = this.inflight.get(id); if (e) e.retryAt = undefined; }
+    if (this.pollTimer) void this.poll();
   }
 
   // ---- reads -----------------------------------------------------------------------------------
@@ -462,6 +494,7 @@ export class Engine {
     // What this process leaves undecided is free for its peers now, not when the leases run out.
     await this.store.releaseLeases(this.instanceId).catch((e: unknown) => this.emitter.safeEmit('error', { stage: 'journal-release', error: coerceError(e) }));
     // After the last batches, so their metrics and log lines are kept.
+    this.health.close();
     this.observability.close();
     this.breakers.shutdown();
     await this.flags.close();
@@ -479,6 +512,7 @@ export class Engine {
       cache: { users: this.cache.size, hitRate: this.cache.hitRate, hits: this.cache.hits, misses: this.cache.misses },
       flags: { mode: this.flags.mode, synchronized: this.flags.synchronized },
       breakers: { provider: { ...this.deduper.providerStates?.() }, user: { live: this.breakers.live, open: this.breakers.open } },
+      store: this.health.snapshot(),
     };
   }
 }

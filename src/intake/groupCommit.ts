@@ -11,8 +11,11 @@ export interface GroupCommitOptions {
   lease: () => { owner: string; until: number };
   /** Called with each chunk once it is durable. */
   onDurable: (rows: Candidate[]) => void;
-  /** Called when a flush failed; the rows stay buffered and are retried. */
-  onError: (e: Error, rows: number) => void;
+  /**
+   * Called when a flush failed; the rows stay buffered and are retried after the delay it answers
+   * (a failing store paces the retries), or after `retryDelayMs`.
+   */
+  onError: (e: Error, rows: number) => number | void;
   retryDelayMs?: number;
 }
 
@@ -28,7 +31,8 @@ export class GroupCommit {
 
   push(c: Candidate): void {
     this.buffer.push(c);
-    if (!this.scheduled) {
+    // While a failed write waits for its retry, new rows join it instead of hammering a failing store.
+    if (!this.scheduled && !this.retryTimer) {
       this.scheduled = true;
       setImmediate(() => { this.scheduled = false; void this.flush(); });
     }
@@ -48,8 +52,8 @@ export class GroupCommit {
       try {
         await this.o.store.appendJournal(chunk, this.o.lease());
       } catch (e) {
-        this.o.onError(coerceError(e), chunk.length);
-        this.scheduleRetry();
+        const delayMs = this.o.onError(coerceError(e), chunk.length);
+        this.scheduleRetry(delayMs ?? this.o.retryDelayMs ?? 50);
         return;
       }
       this.buffer.splice(0, chunk.length);
@@ -59,9 +63,9 @@ export class GroupCommit {
     }
   }
 
-  private scheduleRetry(): void {
+  private scheduleRetry(delayMs: number): void {
     if (this.retryTimer) return;
-    this.retryTimer = setTimeout(() => { this.retryTimer = null; void this.flush(); }, this.o.retryDelayMs ?? 50);
+    this.retryTimer = setTimeout(() => { this.retryTimer = null; void this.flush(); }, delayMs);
     this.retryTimer.unref();
   }
 
