@@ -18,7 +18,7 @@ import { Lanes } from './queue/lanes.js';
 import { TimeSlicer } from './queue/timeSlicer.js';
 import { Observability } from './metrics/index.js';
 import { BatchRunner } from './resilience/batchRunner.js';
-import { failureKind } from './resilience/retry.js';
+import { failureKind, storeFaultRules } from './resilience/retry.js';
 import { StoreHealth, type StoreHealthSnapshot } from './resilience/storeHealth.js';
 import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweeper.js';
 import { UserBreakers, type BreakerState } from './resilience/userBreakers.js';
@@ -102,7 +102,7 @@ export class Engine {
     this.leaseMs = store.timing?.leaseMs ?? LEASE_MS;
     this.pollMs = store.timing?.pollMs ?? POLL_MS;
     this.cache = new IndexCache(store, deduper, options.indexCacheUsers);
-    this.health = new StoreHealth({
+    this.health = new StoreHealth({ rules: storeFaultRules(options.retry.readOnlyStopAfterMs),
       onFault: (kind, stage) => this.emitter.safeEmit('store-fault', { kind, stage }),
       onError: (stage, error, count) => this.emitter.safeEmit('error', { stage, error, count }),
       onChange: (s) => this.onStoreHealth(s),

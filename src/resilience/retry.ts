@@ -83,6 +83,13 @@ export const STORE_FAULTS: Readonly<Record<string, StoreFaultRule>> = Object.fre
   STORE_POOL: { kind: 'pool', reason: 'the store connection pool failed', ...CONN },
 });
 
+/** STORE_FAULTS with the operator's patience for a read-only store (options.retry.readOnlyStopAfterMs). */
+export function storeFaultRules(readOnlyStopAfterMs: number): Readonly<Record<string, StoreFaultRule>> {
+  const out: Record<string, StoreFaultRule> = {};
+  for (const [code, rule] of Object.entries(STORE_FAULTS)) out[code] = rule.kind === 'read-only' ? { ...rule, stopAfterMs: readOnlyStopAfterMs } : rule;
+  return Object.freeze(out);
+}
+
 /** The STORE_FAULTS rule an error falls under, with the code that matched it; undefined if it is no store fault. */
 export function storeFault(e: unknown, rules: Readonly<Record<string, StoreFaultRule>> = STORE_FAULTS): (StoreFaultRule & { code: string }) | undefined {
   const code = (e as { code?: unknown } | null)?.code;
