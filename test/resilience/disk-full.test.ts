@@ -98,6 +98,8 @@ describe.skipIf(!!skipReason)('disk full', () => {
 
     execFileSync('mount', ['-o', 'remount,size=200m', mountPoint], { stdio: 'pipe' });
     const grownAt = Date.now();
+    let healthyAt = 0;
+    engine.emitter.on('store', (h) => { if (h.state === 'healthy' && !healthyAt) healthyAt = Date.now(); });
     submitSome(500);
     expect(await engine.drain(120_000)).toBe(true);
     const recoveredMs = Date.now() - grownAt;
@@ -114,7 +116,7 @@ describe.skipIf(!!skipReason)('disk full', () => {
     const spanS = (Date.now() - fullAt) / 1000;
     const metrics = await engine.registry.getSingleMetricAsString('memdedup_store_faults_total');
     console.log(JSON.stringify({
-      submitted: n, accepted: ids.length, acceptedWhileFull, fullMs, recoveredMs, events: events.length, actions,
+      submitted: n, accepted: ids.length, acceptedWhileFull, fullMs, healthyAfterMs: healthyAt - grownAt, recoveredMs, events: events.length, actions,
       errorEvents: errors.length, errorEventsPerSecond: Math.round((errors.length / spanS) * 10) / 10,
       errorCounts: errors.reduce((s, e) => s + (e.count ?? 1), 0), stages: [...new Set(errors.map((e) => e.stage))],
       idleMs, idleFaults, idleCpuMs: Math.round((cpu.user + cpu.system) / 1000), notReadyWhileFull: notReady.length,
