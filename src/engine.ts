@@ -5,7 +5,7 @@ import { Cascade } from './dedup/cascade.js';
 import { eventToDecision } from './dedup/decideBatch.js';
 import { IndexCache } from './dedup/indexCache.js';
 import type { Deduper } from './dedup/types.js';
-import { planForget, planUndo } from './dedup/undo.js';
+import { commitOperator, planForget, planUndo } from './dedup/undo.js';
 import { EngineEvents } from './engineEvents.js';
 import { coerceError, MemdedupError } from './errors.js';
 import { createFlags } from './flags/index.js';
@@ -15,6 +15,7 @@ import { validateCandidate, validateId } from './intake/validate.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 import { Erasures } from './queue/erasures.js';
 import { Lanes } from './queue/lanes.js';
+import { LocalRetries } from './queue/localRetries.js';
 import { TimeSlicer } from './queue/timeSlicer.js';
 import { Observability } from './metrics/index.js';
 import { BatchRunner } from './resilience/batchRunner.js';
@@ -22,8 +23,9 @@ import { failureKind, storeFaultRules } from './resilience/retry.js';
 import { StoreHealth, type StoreHealthSnapshot } from './resilience/storeHealth.js';
 import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweeper.js';
 import { UserBreakers, type BreakerState } from './resilience/userBreakers.js';
+import { collectPages } from './store/cursor.js';
 import { openStore } from './store/index.js';
-import type { BatchCommit, Page, Store } from './store/types.js';
+import type { Page, Store } from './store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory, MemoryStatus, Submission } from './types.js';
 
 /** A candidate the engine holds in memory between submit (or journal claim) and its decision. */
@@ -92,7 +94,7 @@ export class Engine {
   get logger(): Observability['logger'] { return this.observability.logger; }
   get alerts(): Observability['alerts'] { return this.observability.alerts; }
   private readonly breakers: UserBreakers;
-  private readonly localRetry = new Set<string>();
+  private readonly localRetries: LocalRetries;
   private readonly sweeper: Sweeper;
   /** Whether the store takes writes; every stage reports its store faults here. */
   readonly health: StoreHealth;
@@ -107,6 +109,8 @@ export class Engine {
       onError: (stage, error, count) => this.emitter.safeEmit('error', { stage, error, count }),
       onChange: (s) => this.onStoreHealth(s),
     });
+    this.localRetries = new LocalRetries(this.health, (id) => this.inflight.get(id),
+      (e) => { e.state = 'queued'; this.lanes.enqueue(e.candidate); });
     this.intake = new GroupCommit({
       store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + this.leaseMs }),
       onDurable: (rows) => { this.health.ok(); this.onDurable(rows); },
@@ -226,27 +230,7 @@ export class Engine {
     if (!entry) return;
     entry.state = 'retry';
     entry.candidate = c;
-    if (localRetryAt !== undefined) { entry.retryAt = localRetryAt; this.localRetry.add(c.id); }
-  }
-
-  /** Retries the journal could not record (store down) come back from memory when due. */
-  private requeueLocal(): void {
-    const now = Date.now();
-    // While the store fails, one candidate at a time probes it (a failing commit still costs a whole cascade).
-    let room = this.health.writable ? Infinity : -1;
-    for (const id of this.localRetry) {
-      const entry = this.inflight.get(id);
-      if (entry && entry.retryAt !== undefined && entry.retryAt > now) continue;
-      if (entry?.state === 'retry') {
-        if (room < 0) room = this.health.mayTry() ? 1 : 0;
-        if (room-- <= 0) break;
-      }
-      this.localRetry.delete(id);
-      if (!entry || entry.state !== 'retry') continue;
-      entry.retryAt = undefined;
-      entry.state = 'queued';
-      this.lanes.enqueue(entry.candidate);
-    }
+    if (localRetryAt !== undefined) this.localRetries.add(c.id, localRetryAt);
   }
 
   // ---- journal polling: retries that came due, rows left by a stopped process ------------------
@@ -273,7 +257,7 @@ export class Engine {
   private async claim(): Promise<void> {
     const room = Math.min(CLAIM_CHUNK, this.options.journalLimit - this.inflight.size);
     if (this.closing) return;
-    this.requeueLocal();
+    this.localRetries.release();
     // Claiming writes leases; a failing store is probed by the waiting batches instead.
     if (room <= 0 || !this.health.writable) return;
     let rows: Candidate[];
@@ -328,14 +312,14 @@ export class Engine {
   private onStoreHealth(s: StoreHealthSnapshot): void {
     this.emitter.safeEmit('store', s);
     if (s.state !== 'healthy') return;
-    for (const id of this.localRetry) { const e = this.inflight.get(id); if (e) e.retryAt = undefined; }
+    this.localRetries.dueNow();
     if (this.pollTimer) void this.poll();
   }
 
   // ---- reads -----------------------------------------------------------------------------------
 
   async memories(userId: string, q: { status?: MemoryStatus | 'all' } = {}): Promise<Memory[]> {
-    return this.collect((cursor) => this.memoriesPage(userId, { status: q.status, cursor, limit: 1000 }));
+    return collectPages((cursor) => this.memoriesPage(userId, { status: q.status, cursor, limit: 1000 }));
   }
 
   async memoriesPage(userId: string, q: { status?: MemoryStatus | 'all'; limit?: number; cursor?: string }): Promise<Page<Memory>> {
@@ -344,23 +328,12 @@ export class Engine {
   }
 
   async events(userId: string): Promise<MemdedupEvent[]> {
-    return this.collect((cursor) => this.eventsPage(userId, { cursor, limit: 1000 }));
+    return collectPages((cursor) => this.eventsPage(userId, { cursor, limit: 1000 }));
   }
 
   async eventsPage(userId: string, q: { limit?: number; cursor?: string }): Promise<Page<MemdedupEvent>> {
     validateId('userId', userId, 128);
     return this.store.events(userId, q);
-  }
-
-  private async collect<T>(page: (cursor?: string) => Promise<Page<T>>): Promise<T[]> {
-    const out: T[] = [];
-    let cursor: string | undefined;
-    do {
-      const p = await page(cursor);
-      out.push(...p.items);
-      cursor = p.cursor;
-    } while (cursor);
-    return out;
   }
 
   /** The memories worth putting in a prompt: nearest to `query`, or the most reinforced. */
@@ -383,26 +356,14 @@ export class Engine {
     validateId('eventId', eventId, 128);
     const e = await this.store.event(eventId);
     if (!e) throw new MemdedupError('NOT_FOUND', `event ${eventId} not found`);
-    return this.commitOperator(e.userId, () => planUndo(this.store, e, Date.now()));
+    return commitOperator(this.store, this.cache, e.userId, () => planUndo(this.store, e, Date.now()));
   }
 
   /** Forgets a memory (status `forgotten`, never deleted), recorded as a `forget` event. */
   async forget(userId: string, memoryId: string): Promise<MemdedupEvent> {
     validateId('userId', userId, 128);
     validateId('memoryId', memoryId, 128);
-    return this.commitOperator(userId, () => planForget(this.store, userId, memoryId, Date.now()));
-  }
-
-  private async commitOperator(userId: string, plan: () => Promise<Omit<BatchCommit, 'expectedVersion'>>): Promise<MemdedupEvent> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const version = await this.store.userVersion(userId);
-      const p = await plan();
-      if (await this.store.commit({ ...p, expectedVersion: version })) {
-        this.cache.invalidate(userId);
-        return p.events[0]!;
-      }
-    }
-    throw new MemdedupError('VERSION_CONFLICT', `user ${userId} kept changing; try again`);
+    return commitOperator(this.store, this.cache, userId, () => planForget(this.store, userId, memoryId, Date.now()));
   }
 
   /** Right to erasure: every row of the user, gone. The only hard delete. */
