@@ -122,7 +122,7 @@ export class Engine {
       onTransition: (userId, state) => this.emitter.safeEmit('breaker', { scope: 'user', name: userId, state }),
     });
     this.sweeper = new Sweeper({
-      store, deduper, events: this.emitter,
+      store, deduper, events: this.emitter, onError: (stage, error) => { this.reportError(stage, error); },
       providersUp: () => !Object.values(this.deduper.providerStates?.() ?? {}).includes('open'),
       userBlocked: (userId) => this.breakers.state(userId) === 'open',
       onCommitted: (userId) => this.cache.invalidate(userId),
