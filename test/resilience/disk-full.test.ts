@@ -3,7 +3,7 @@
 // user breaker opens, errors stay a trickle, /readyz fails while the disk is full and recovers after.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine.js';
 import type { EngineEventMap } from '../../src/engineEvents.js';
 import { createApp, listen, type RunningServer } from '../../src/http/server.js';
@@ -26,7 +26,6 @@ if (skipReason) console.log(`disk-full test skipped: ${skipReason}`);
 let engine: Engine | undefined;
 let srv: RunningServer | undefined;
 
-beforeAll(() => undefined);
 afterAll(async () => {
   await srv?.close().catch(() => undefined);
   await engine?.close().catch(() => undefined);
