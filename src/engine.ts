@@ -258,8 +258,9 @@ export class Engine {
     const room = Math.min(CLAIM_CHUNK, this.options.journalLimit - this.inflight.size);
     if (this.closing) return;
     this.localRetries.release();
-    // Claiming writes leases; a failing store is probed by the waiting batches instead.
-    if (room <= 0 || !this.health.writable) return;
+    // Claiming writes leases: while the store fails, a one-row write probes it instead (when no batch took the probe).
+    if (!this.health.writable) return this.health.probe('store-probe', () => this.store.setMeta('store.probe', String(Date.now())));
+    if (room <= 0) return;
     let rows: Candidate[];
     try {
       rows = await this.store.claimJournal(this.instanceId, room, this.leaseMs);
@@ -285,6 +286,7 @@ export class Engine {
     if (ids.length === 0 || this.closing) return;
     try {
       const gone = (await this.store.renewLeases(this.instanceId, ids, this.leaseMs)).filter((id) => this.inflight.get(id)?.state === 'retry');
+      this.health.ok();
       if (gone.length === 0) return;
       const events = new Map((await this.store.eventsForCandidates(gone)).map((e) => [e.candidateId!, e]));
       for (const id of gone) {

@@ -105,6 +105,21 @@ export class StoreHealth {
     return true;
   }
 
+  /**
+   * When the probe is due, tries `write` (a small real write): success makes the store healthy again. For when no
+   * waiting work may be left to find out (nothing buffered, nothing waiting to retry).
+   */
+  async probe(stage: string, write: () => Promise<void>): Promise<void> {
+    if (!this.mayTry()) return;
+    try {
+      await write();
+      this.ok();
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      if (this.report(stage, error) === undefined) this.o.onError(stage, error, 1);
+    }
+  }
+
   /** Reports the counts still pending in the coalescer. */
   close(): void { this.coalescer.flush(); }
 }

@@ -37,6 +37,25 @@ describe('store health', () => {
     expect(changes.map((c) => c.state)).toEqual(['faulty', 'healthy']);
   });
 
+  it('probes a failing store with a small write only when the probe is due', async () => {
+    const now = { t: 0 };
+    const { h } = health(now);
+    let writes = 0;
+    await h.probe('store-probe', async () => { writes++; });
+    expect(writes).toBe(1);
+    h.report('journal-claim', fault('SQLITE_FULL'));
+    await h.probe('store-probe', async () => { writes++; });
+    expect(writes).toBe(1);
+    now.t += 10_000;
+    await h.probe('store-probe', async () => { writes++; throw fault('SQLITE_FULL'); });
+    expect(writes).toBe(2);
+    expect(h.state).toBe('faulty');
+    now.t += 10_000;
+    await h.probe('store-probe', async () => { writes++; });
+    expect(writes).toBe(3);
+    expect(h.state).toBe('healthy');
+  });
+
   it('stops at once on a corrupt database, and for good', () => {
     const now = { t: 0 };
     const { h } = health(now);
