@@ -5,7 +5,7 @@ import { Cascade } from './dedup/cascade.js';
 import { eventToDecision } from './dedup/decideBatch.js';
 import { IndexCache } from './dedup/indexCache.js';
 import type { Deduper } from './dedup/types.js';
-import { planForget, planUndo } from './dedup/undo.js';
+import { commitOperator, planForget, planUndo } from './dedup/undo.js';
 import { EngineEvents } from './engineEvents.js';
 import { coerceError, MemdedupError } from './errors.js';
 import { createFlags, defaultFlagsFiles } from './flags/index.js';
@@ -17,14 +17,17 @@ import { validateCandidate, validateId } from './intake/validate.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 import { Erasures } from './queue/erasures.js';
 import { Lanes } from './queue/lanes.js';
+import { LocalRetries } from './queue/localRetries.js';
 import { TimeSlicer } from './queue/timeSlicer.js';
 import { Observability } from './metrics/index.js';
 import { BatchRunner } from './resilience/batchRunner.js';
-import { failureKind } from './resilience/retry.js';
+import { failureKind, storeFaultRules } from './resilience/retry.js';
+import { StoreHealth, type StoreHealthSnapshot } from './resilience/storeHealth.js';
 import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweeper.js';
 import { UserBreakers, type BreakerState } from './resilience/userBreakers.js';
+import { collectPages } from './store/cursor.js';
 import { openStore } from './store/index.js';
-import type { BatchCommit, Page, Store } from './store/types.js';
+import type { Page, Store } from './store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory, MemoryStatus, Submission } from './types.js';
 
 /** Test and tooling seams, deliberately not part of EngineOptions. */
@@ -55,6 +58,8 @@ export interface EngineStatus {
   flags: { mode: Flags['mode']; synchronized: boolean };
   /** Provider breakers present only when that provider is configured; user breakers live now and open now. */
   breakers: { provider: { embedder?: BreakerState; judge?: BreakerState }; user: { live: number; open: number } };
+  /** Whether the store takes writes; while not healthy, why (readiness check `store-writable`). */
+  store: StoreHealthSnapshot;
   [section: string]: unknown;
 }
 
@@ -81,19 +86,28 @@ export class Engine {
   get logger(): Observability['logger'] { return this.observability.logger; }
   get alerts(): Observability['alerts'] { return this.observability.alerts; }
   private readonly breakers: UserBreakers;
-  private readonly localRetry = new Set<string>();
+  private readonly localRetries: LocalRetries;
   private readonly sweeper: Sweeper;
   private validate: (input: unknown) => Candidate = validateCandidate;
+  /** Whether the store takes writes; every stage reports its store faults here. */
+  readonly health: StoreHealth;
 
   private constructor(options: ResolvedOptions, readonly store: Store, readonly flags: Flags, readonly deduper: Deduper) {
     this.options = options;
     this.leaseMs = store.timing?.leaseMs ?? LEASE_MS;
     this.pollMs = store.timing?.pollMs ?? POLL_MS;
     this.cache = new IndexCache(store, deduper, options.indexCacheUsers);
+    this.health = new StoreHealth({ rules: storeFaultRules(options.retry.readOnlyStopAfterMs),
+      onFault: (kind, stage) => this.emitter.safeEmit('store-fault', { kind, stage }),
+      onError: (stage, error, count) => this.emitter.safeEmit('error', { stage, error, count }),
+      onChange: (s) => this.onStoreHealth(s),
+    });
+    this.localRetries = new LocalRetries(this.health, (id) => this.inflight.get(id),
+      (e) => { e.state = 'queued'; this.lanes.enqueue(e.candidate); });
     this.intake = new GroupCommit({
       store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + this.leaseMs }),
-      onDurable: (rows) => this.onDurable(rows),
-      onError: (error) => this.emitter.safeEmit('error', { stage: 'group-commit', error }),
+      onDurable: (rows) => { this.health.ok(); this.onDurable(rows); },
+      onError: (error) => this.reportError('group-commit', error),
       onRejected: (rows) => this.onRejected(rows),
     });
     this.breakers = new UserBreakers({
@@ -102,7 +116,7 @@ export class Engine {
       onTransition: (userId, state) => this.emitter.safeEmit('breaker', { scope: 'user', name: userId, state }),
     });
     this.sweeper = new Sweeper({
-      store, deduper, events: this.emitter,
+      store, deduper, events: this.emitter, onError: (stage, error) => { this.reportError(stage, error); },
       providersUp: () => !Object.values(this.deduper.providerStates?.() ?? {}).includes('open'),
       userBlocked: (userId) => this.breakers.state(userId) === 'open',
       onCommitted: (userId) => this.cache.invalidate(userId),
@@ -112,7 +126,7 @@ export class Engine {
     this.runner = new BatchRunner({
       breakers: this.breakers, fallback: options.fallback, deferMs: options.breakers.provider.resetTimeoutMs,
       guarded: (userId) => this.flags.isEnabled(FLAG_NAMES.circuitBreakers, { userId }, true),
-      deps: { store, deduper, cache: this.cache }, store, events: this.emitter, retry: options.retry,
+      deps: { store, deduper, cache: this.cache }, store, events: this.emitter, retry: options.retry, health: this.health,
       modeFor: (userId) => (this.flags.isEnabled(FLAG_NAMES.realtimeDedup, { userId }, true) ? 'full' : 'exact'),
       settle: (c, d) => this.settle(c, d),
       postpone: (c, at) => this.postpone(c, at),
@@ -219,21 +233,7 @@ export class Engine {
     if (!entry) return;
     entry.state = 'retry';
     entry.candidate = c;
-    if (localRetryAt !== undefined) { entry.retryAt = localRetryAt; this.localRetry.add(c.id); }
-  }
-
-  /** Retries the journal could not record (store down) come back from memory when due. */
-  private requeueLocal(): void {
-    const now = Date.now();
-    for (const id of this.localRetry) {
-      const entry = this.inflight.get(id);
-      if (entry && entry.retryAt !== undefined && entry.retryAt > now) continue;
-      this.localRetry.delete(id);
-      if (!entry || entry.state !== 'retry') continue;
-      entry.retryAt = undefined;
-      entry.state = 'queued';
-      this.lanes.enqueue(entry.candidate);
-    }
+    if (localRetryAt !== undefined) this.localRetries.add(c.id, localRetryAt);
   }
 
   // ---- journal polling: retries that came due, rows left by a stopped process ------------------
@@ -260,13 +260,15 @@ export class Engine {
   private async claim(): Promise<void> {
     const room = Math.min(CLAIM_CHUNK, this.options.journalLimit - this.inflight.size);
     if (this.closing) return;
-    this.requeueLocal();
+    this.localRetries.release();
+    // Claiming writes leases: while the store fails, a one-row write probes it instead (when no batch took the probe).
+    if (!this.health.writable) return this.health.probe('store-probe', () => this.store.setMeta('store.probe', String(Date.now())));
     if (room <= 0) return;
     let claimed: Candidate[];
     try {
       claimed = await this.store.claimJournal(this.instanceId, room, this.leaseMs);
     } catch (e) {
-      this.emitter.safeEmit('error', { stage: 'journal-claim', error: coerceError(e) });
+      this.reportError('journal-claim', coerceError(e));
       return;
     }
     const { valid: rows, invalid } = splitClaimed(claimed);
@@ -289,6 +291,7 @@ export class Engine {
     if (ids.length === 0 || this.closing) return;
     try {
       const gone = (await this.store.renewLeases(this.instanceId, ids, this.leaseMs)).filter((id) => this.inflight.get(id)?.state === 'retry');
+      this.health.ok();
       if (gone.length === 0) return;
       const events = new Map((await this.store.eventsForCandidates(gone)).map((e) => [e.candidateId!, e]));
       for (const id of gone) {
@@ -301,14 +304,29 @@ export class Engine {
         entry.resolveDecided({ candidateId: id, userId: entry.candidate.userId, action: 'deferred', reasons: ['erased'] });
       }
     } catch (e) {
-      this.emitter.safeEmit('error', { stage: 'journal-heartbeat', error: coerceError(e) });
+      this.reportError('journal-heartbeat', coerceError(e));
     }
+  }
+
+  /** Store faults go to StoreHealth (counted, coalesced, paced); anything else is an error event as it comes. */
+  private reportError(stage: string, error: Error): number | undefined {
+    const delayMs = this.health.report(stage, error);
+    if (delayMs === undefined) this.emitter.safeEmit('error', { stage, error });
+    return delayMs;
+  }
+
+  /** Back to healthy: everything that waited for the store goes at once, not at its backoff. */
+  private onStoreHealth(s: StoreHealthSnapshot): void {
+    this.emitter.safeEmit('store', s);
+    if (s.state !== 'healthy') return;
+    this.localRetries.dueNow();
+    if (this.pollTimer) void this.poll();
   }
 
   // ---- reads -----------------------------------------------------------------------------------
 
   async memories(userId: string, q: { status?: MemoryStatus | 'all' } = {}): Promise<Memory[]> {
-    return this.collect((cursor) => this.memoriesPage(userId, { status: q.status, cursor, limit: 1000 }));
+    return collectPages((cursor) => this.memoriesPage(userId, { status: q.status, cursor, limit: 1000 }));
   }
 
   async memoriesPage(userId: string, q: { status?: MemoryStatus | 'all'; limit?: number; cursor?: string }): Promise<Page<Memory>> {
@@ -317,23 +335,12 @@ export class Engine {
   }
 
   async events(userId: string): Promise<MemdedupEvent[]> {
-    return this.collect((cursor) => this.eventsPage(userId, { cursor, limit: 1000 }));
+    return collectPages((cursor) => this.eventsPage(userId, { cursor, limit: 1000 }));
   }
 
   async eventsPage(userId: string, q: { limit?: number; cursor?: string }): Promise<Page<MemdedupEvent>> {
     validateId('userId', userId, 128);
     return this.store.events(userId, q);
-  }
-
-  private async collect<T>(page: (cursor?: string) => Promise<Page<T>>): Promise<T[]> {
-    const out: T[] = [];
-    let cursor: string | undefined;
-    do {
-      const p = await page(cursor);
-      out.push(...p.items);
-      cursor = p.cursor;
-    } while (cursor);
-    return out;
   }
 
   /** The memories worth putting in a prompt: nearest to `query`, or the most reinforced. */
@@ -356,26 +363,14 @@ export class Engine {
     validateId('eventId', eventId, 128);
     const e = await this.store.event(eventId);
     if (!e) throw new MemdedupError('NOT_FOUND', `event ${eventId} not found`);
-    return this.commitOperator(e.userId, () => planUndo(this.store, e, Date.now()));
+    return commitOperator(this.store, this.cache, e.userId, () => planUndo(this.store, e, Date.now()));
   }
 
   /** Forgets a memory (status `forgotten`, never deleted), recorded as a `forget` event. */
   async forget(userId: string, memoryId: string): Promise<MemdedupEvent> {
     validateId('userId', userId, 128);
     validateId('memoryId', memoryId, 128);
-    return this.commitOperator(userId, () => planForget(this.store, userId, memoryId, Date.now()));
-  }
-
-  private async commitOperator(userId: string, plan: () => Promise<Omit<BatchCommit, 'expectedVersion'>>): Promise<MemdedupEvent> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const version = await this.store.userVersion(userId);
-      const p = await plan();
-      if (await this.store.commit({ ...p, expectedVersion: version })) {
-        this.cache.invalidate(userId);
-        return p.events[0]!;
-      }
-    }
-    throw new MemdedupError('VERSION_CONFLICT', `user ${userId} kept changing; try again`);
+    return commitOperator(this.store, this.cache, userId, () => planForget(this.store, userId, memoryId, Date.now()));
   }
 
   /** Right to erasure: every row of the user, gone. The only hard delete. */
@@ -467,6 +462,7 @@ export class Engine {
     // What this process leaves undecided is free for its peers now, not when the leases run out.
     await this.store.releaseLeases(this.instanceId).catch((e: unknown) => this.emitter.safeEmit('error', { stage: 'journal-release', error: coerceError(e) }));
     // After the last batches, so their metrics and log lines are kept.
+    this.health.close();
     this.observability.close();
     this.breakers.shutdown();
     await this.flags.close();
@@ -484,6 +480,7 @@ export class Engine {
       cache: { users: this.cache.size, hitRate: this.cache.hitRate, hits: this.cache.hits, misses: this.cache.misses },
       flags: { mode: this.flags.mode, synchronized: this.flags.synchronized },
       breakers: { provider: { ...this.deduper.providerStates?.() }, user: { live: this.breakers.live, open: this.breakers.open } },
+      store: this.health.snapshot(),
     };
   }
 }

@@ -52,7 +52,11 @@ export interface EngineOptions {
     provider?: { failures?: number; resetTimeoutMs?: number };
   };
   fallback?: 'store-exact' | 'defer';
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  retry?: {
+    maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number;
+    /** How long a store that stays read-only is waited for before the engine stops deciding. @default 60000 */
+    readOnlyStopAfterMs?: number;
+  };
   /** Log level for pino. @default 'info' */
   logLevel?: string;
   /** A pino logger to log through (a child is made); otherwise one is made at `logLevel` on stdout. */
@@ -84,7 +88,7 @@ export interface ResolvedOptions {
     provider: { failures: number; resetTimeoutMs: number };
   };
   fallback: 'store-exact' | 'defer';
-  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; readOnlyStopAfterMs: number };
   logLevel: string;
   logger: Logger | undefined;
   registry: Registry | undefined;
@@ -108,7 +112,7 @@ const DEFAULTS: ResolvedOptions = {
     provider: { failures: 5, resetTimeoutMs: 60_000 },
   },
   fallback: 'store-exact',
-  retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 30_000 },
+  retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 30_000, readOnlyStopAfterMs: 60_000 },
   logLevel: 'info',
   logger: undefined,
   registry: undefined,
@@ -160,6 +164,7 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
       maxAttempts: positiveInt('retry.maxAttempts', r.maxAttempts, d.retry.maxAttempts),
       baseDelayMs: positiveInt('retry.baseDelayMs', r.baseDelayMs, d.retry.baseDelayMs),
       maxDelayMs: positiveInt('retry.maxDelayMs', r.maxDelayMs, d.retry.maxDelayMs),
+      readOnlyStopAfterMs: positiveInt('retry.readOnlyStopAfterMs', r.readOnlyStopAfterMs, d.retry.readOnlyStopAfterMs),
     },
     logLevel: o.logLevel ?? d.logLevel,
     logger: o.logger,

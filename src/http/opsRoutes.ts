@@ -28,9 +28,12 @@ export const healthz: RequestHandler = (_req, res) => { res.json({ ok: true }); 
 export function readyz(engine: Engine): RequestHandler {
   return route(async (_req, res) => {
     const { ready, checks } = await readiness(engine);
-    const failing = checks.filter((c) => c.required && !c.ok).map((c) => c.name);
+    const failed = checks.filter((c) => c.required && !c.ok);
+    const failing = failed.map((c) => c.name);
+    // Why each failing check fails (e.g. store-writable: "database or disk is full (SQLITE_FULL)").
+    const reasons = Object.fromEntries(failed.filter((c) => c.detail).map((c) => [c.name, c.detail]));
     res.status(ready ? 200 : 503).json({
-      ready, closed: engine.status().closed, firing: firingAlerts(engine, 'critical').map(alertName), ...(ready ? {} : { failing }),
+      ready, closed: engine.status().closed, firing: firingAlerts(engine, 'critical').map(alertName), ...(ready ? {} : { failing, reasons }),
     });
   });
 }

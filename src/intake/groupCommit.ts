@@ -16,8 +16,11 @@ export interface GroupCommitOptions {
   lease: () => { owner: string; until: number };
   /** Called with each chunk once it is durable. */
   onDurable: (rows: Candidate[]) => void;
-  /** Called when a flush failed for a transient reason; the rows stay buffered and are retried. */
-  onError: (e: Error, rows: number) => void;
+  /**
+   * Called when a flush failed for a reason that is not the rows' (transient, or a store fault); the rows stay
+   * buffered and are retried after the delay it answers (a failing store paces the retries), or after `retryDelayMs`.
+   */
+  onError: (e: Error, rows: number) => number | void;
   /** Called with rows the store refused on their own: they are dropped from the buffer, never durable. */
   onRejected: (rows: { row: Candidate; error: Error }[]) => void;
   retryDelayMs?: number;
@@ -35,7 +38,8 @@ export class GroupCommit {
 
   push(c: Candidate): void {
     this.buffer.push(c);
-    if (!this.scheduled) {
+    // While a failed write waits for its retry, new rows join it instead of hammering a failing store.
+    if (!this.scheduled && !this.retryTimer) {
       this.scheduled = true;
       setImmediate(() => { this.scheduled = false; void this.flush(); });
     }
@@ -63,8 +67,8 @@ export class GroupCommit {
       this.buffer.splice(0, chunk.length, ...r.pending);
       if (r.rejected.length > 0) this.o.onRejected(r.rejected);
       if (r.transientError) {
-        this.o.onError(coerceError(r.transientError), r.pending.length);
-        this.scheduleRetry();
+        const delayMs = this.o.onError(coerceError(r.transientError), r.pending.length);
+        this.scheduleRetry(delayMs ?? this.o.retryDelayMs ?? 50);
         return;
       }
       // One transaction per turn of the host's loop: a big backlog must not become one long stall.
@@ -72,9 +76,9 @@ export class GroupCommit {
     }
   }
 
-  private scheduleRetry(): void {
+  private scheduleRetry(delayMs: number): void {
     if (this.retryTimer) return;
-    this.retryTimer = setTimeout(() => { this.retryTimer = null; void this.flush(); }, this.o.retryDelayMs ?? 50);
+    this.retryTimer = setTimeout(() => { this.retryTimer = null; void this.flush(); }, delayMs);
     this.retryTimer.unref();
   }
 

@@ -34,7 +34,11 @@ export function logEngineEvents(emitter: EngineEvents, log: Logger, o: EngineLog
     },
     fallback: ({ userId, size, fallback }) => { log.warn({ user: userId, candidates: size, fallback }, 'cascade fell back'); },
     breaker: ({ scope, name, state }) => { log.warn({ scope, breaker: name, state }, `circuit breaker ${state}`); },
-    error: ({ stage, error }) => { log.error({ stage, err: error }, 'engine error'); },
+    error: ({ stage, error, count }) => { log.error({ stage, err: error, ...(count !== undefined ? { count } : {}) }, 'engine error'); },
+    store: ({ state, kind, reason, faults }) => {
+      if (state === 'healthy') log.warn({ store: state }, 'store healthy again');
+      else log.error({ store: state, kind, reason, faults }, state === 'stopped' ? 'store stopped: the engine decides nothing more' : 'store failing');
+    },
   };
   const e = emitter as unknown as { on(n: string, f: unknown): void; off(n: string, f: unknown): void };
   for (const [name, fn] of Object.entries(handlers)) e.on(name, fn);

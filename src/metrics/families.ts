@@ -3,6 +3,7 @@
 // code-defined sets only (never a userId: a user's series would multiply without bound).
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { BoundCounter, BoundHistogram } from './bound.js';
+import { STORE_FAULT_KINDS } from '../resilience/retry.js';
 import { PRIORITIES } from '../types.js';
 
 /** Seconds; batches of the lexical cascade take milliseconds, provider calls up to seconds. */
@@ -40,6 +41,9 @@ export function createFamilies(registry: Registry) {
       labelNames: ['fallback'] as const, registers: r }),
     errors: new BoundCounter({ name: 'memdedup_errors_total', help: 'Failures, by the stage where they happened (each failed batch attempt counts per candidate).',
       labelNames: ['stage'] as const, registers: r }),
+    storeFaults: new BoundCounter({ name: 'memdedup_store_faults_total',
+      help: 'Failures of the store itself (disk full, read-only, corrupt, connection lost), by kind; never blamed on candidates.',
+      labelNames: ['kind'] as const, registers: r }),
     breakerTransitions: new BoundCounter({ name: 'memdedup_breaker_transitions_total', help: 'Circuit breaker state changes, by scope and new state.',
       labelNames: ['scope', 'to'] as const, registers: r }),
     breakers: new Gauge({ name: 'memdedup_breakers', help: 'Circuit breakers not closed, by scope and state.',
@@ -80,6 +84,7 @@ export function zeroSeries(f: Families): void {
     for (const state of ['open', 'halfOpen'] as const) f.breakers.set({ scope, state }, 0);
   }
   for (const stage of ERROR_STAGES) f.errors.labels(stage);
+  for (const kind of STORE_FAULT_KINDS) f.storeFaults.labels(kind);
   for (const provider of PROVIDERS) for (const outcome of ['ok', 'error', 'rejected'] as const) f.providerCalls.labels(provider, outcome);
   for (const fallback of ['store-exact', 'defer'] as const) f.fallbacks.labels(fallback);
   for (const state of ['queued', 'running'] as const) f.lanes.set({ state }, 0);

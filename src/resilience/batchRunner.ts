@@ -2,6 +2,10 @@
 // failures into fallbacks, retries or dead letters by what they say about whom to blame (failureKind):
 //   user breaker open  -> the configured fallback, at once (no I/O before it);
 //   provider           -> the configured fallback, at once; nobody's attempts burn;
+//   store-fault        -> the store itself is failing (disk full, read-only, connection lost): the batch waits
+//                         in memory on the store-wide backoff (StoreHealth), no journal write is tried, attempts
+//                         do NOT burn and the user's breaker does not count it; once the store is stopped
+//                         (corrupt, read-only for good) nothing more is decided;
 //   transient (store)  -> a few retries in place with jittered backoff, then back to the journal with a
 //                         not_before; attempts do NOT burn: the candidate is not at fault, and the journal
 //                         keeps it for as long as the store needs;
@@ -13,6 +17,7 @@ import { coerceError } from '../errors.js';
 import { decideBatch, type BatchDeps, type BatchMode } from '../dedup/decideBatch.js';
 import type { EngineEvents } from '../engineEvents.js';
 import type { JournalFailure, Store } from '../store/types.js';
+import type { StoreHealth } from './storeHealth.js';
 import type { Candidate, Decision } from '../types.js';
 import { storableText } from '../intake/textRules.js';
 import { writeIsolating } from './isolate.js';
@@ -25,6 +30,8 @@ export interface BatchRunnerOptions {
   deps: BatchDeps;
   store: Store;
   events: EngineEvents;
+  /** Store faults are reported here; it answers how long to wait. */
+  health: Pick<StoreHealth, 'report' | 'ok' | 'stopped'>;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   /** 'full' unless `memory.realtime-dedup` is off for the user. */
   modeFor: (userId: string) => BatchMode;
@@ -56,6 +63,8 @@ export class BatchRunner {
 
   async run(userId: string, batch: Candidate[]): Promise<void> {
     const mode = this.o.modeFor(userId);
+    // A stopped store decides nothing more: the batch waits in memory (and in the journal) for an operator.
+    if (this.o.health.stopped) { for (const c of batch) this.o.postpone(c, Infinity); return; }
     const breakers = this.o.breakers && (this.o.guarded?.(userId) ?? true) ? this.o.breakers : undefined;
     await this.attempt(userId, batch, mode, breakers);
   }
@@ -72,6 +81,7 @@ export class BatchRunner {
         const kind = failureKind(err);
         // In fallback mode nothing calls a provider; a provider-looking error there is the candidate's.
         if (kind === 'provider' && mode !== 'fallback') return this.fallBack(userId, batch, 'provider-unavailable');
+        if (kind === 'store-fault') return this.waitForStore(batch, err);
         if (kind === 'transient') {
           if (inPlace < IN_PLACE_RETRIES) {
             const delayMs = backoffDelay(inPlace + 1, this.o.retry.baseDelayMs, Math.min(this.o.retry.maxDelayMs, IN_PLACE_MAX_DELAY_MS));
@@ -91,6 +101,7 @@ export class BatchRunner {
   private async decide(userId: string, batch: Candidate[], mode: BatchMode): Promise<void> {
     const t0 = performance.now();
     const decisions = await decideBatch(this.o.deps, userId, batch, mode);
+    this.o.health.ok();
     const counts: Record<string, number> = {};
     for (const c of batch) {
       const d = decisions.get(c.id)!;
@@ -116,6 +127,16 @@ export class BatchRunner {
       this.o.settle(r.c, { candidateId: r.c.id, userId, action: 'deferred', reasons: [reason, 'fallback-defer'] });
       if (local.has(r.c.id)) this.o.postpone(r.c, r.notBefore);
     }
+  }
+
+  /**
+   * The store is failing: the batch waits in memory for the store-wide backoff. No journal write is tried (it
+   * would fail the same way) and no retry event per candidate is sent (StoreHealth reports one coalesced error).
+   */
+  private waitForStore(batch: Candidate[], error: Error): void {
+    const delayMs = this.o.health.report('batch', error) ?? this.o.retry.maxDelayMs;
+    const at = Date.now() + delayMs;
+    for (const c of batch) this.o.postpone({ ...c, lastError: error.message }, at);
   }
 
   /** A transient failure outlasted the in-place retries: back to the journal with backoff, attempts kept. */
@@ -173,7 +194,11 @@ export class BatchRunner {
     });
     // The store is down, or refused a row: those rows stay as they were in the journal (nothing lost).
     const local = new Set([...r.pending.map((f) => f.id), ...r.rejected.map((x) => x.row.id)]);
-    if (r.transientError) this.o.events.safeEmit('error', { stage: 'journal-fail', error: coerceError(r.transientError) });
+    if (r.transientError) {
+      const err = coerceError(r.transientError);
+      // A store fault is reported (and coalesced) by the store's health; anything else is an error of its own.
+      if (this.o.health.report('journal-fail', err) === undefined) this.o.events.safeEmit('error', { stage: 'journal-fail', error: err });
+    }
     for (const x of r.rejected) this.o.events.safeEmit('error', { stage: 'journal-fail', error: x.error });
     return local;
   }
