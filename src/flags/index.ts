@@ -65,5 +65,5 @@ function positiveInt(field: string, v: unknown, dflt: number): number {
 
 export { ENV_OVERRIDES } from './env-overrides.js';
 export { FLAG_DEFAULTS, FLAG_NAMES } from './types.js';
-export type { FlagChange, FlagContext, FlagName, Flags, FlagsEventMap, FlagSummary } from './types.js';
+export type { FallbackVariant, FlagChange, FlagContext, FlagName, Flags, FlagsEventMap, FlagSummary, FlagVariant, VariantPayload } from './types.js';
 export type { FlagsOptions } from '../options.js';

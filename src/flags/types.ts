@@ -47,6 +47,19 @@ export interface FlagSummary {
   rollout?: number;
 }
 
+/** A variant payload as Unleash defines it. */
+export interface VariantPayload { type: 'string' | 'json' | 'csv' | 'number'; value: string }
+
+/** What `getVariant` falls back to: Unleash's own default is `{name: 'disabled', enabled: false}`. */
+export interface FallbackVariant { name: string; enabled: boolean; payload?: VariantPayload }
+
+/** A variant answer, in the shape unleash-client gives (both spellings of the flag's own state). */
+export interface FlagVariant extends FallbackVariant {
+  /** Whether the flag itself is on for the context (a flag can be on with no variant). */
+  feature_enabled: boolean;
+  featureEnabled: boolean;
+}
+
 export interface Flags {
   readonly mode: 'embedded' | 'unleash';
   /** The flags file (embedded) or the Unleash URL (server), for logs and `GET /api/memory/flags`. */
@@ -59,6 +72,12 @@ export interface Flags {
    * first definitions (bootstrap or fetch) arrive.
    */
   isEnabled(name: string, context?: FlagContext, fallback?: boolean): boolean;
+  /**
+   * Never throws. The variant unleash-client selects for the context (variant stickiness, overrides,
+   * strategy variants), or `fallback` (default `{name: 'disabled', enabled: false}`) when the flag is
+   * missing, off, has no variants, or evaluation fails; `feature_enabled` says whether the flag is on.
+   */
+  getVariant(name: string, context?: FlagContext, fallback?: FallbackVariant): FlagVariant;
   list(): FlagSummary[];
   /**
    * Embedded mode: rewrite the flags file atomically and answer the effective flag (environment
