@@ -17,6 +17,7 @@ import { Erasures } from './queue/erasures.js';
 import { Lanes } from './queue/lanes.js';
 import { TimeSlicer } from './queue/timeSlicer.js';
 import { Observability } from './metrics/index.js';
+import { Policies } from './policies/select.js';
 import { BatchRunner } from './resilience/batchRunner.js';
 import { failureKind } from './resilience/retry.js';
 import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweeper.js';
@@ -91,12 +92,17 @@ export class Engine {
   private readonly breakers: UserBreakers;
   private readonly localRetry = new Set<string>();
   private readonly sweeper: Sweeper;
+  /** Dedup policies by name, and each user's from the `memory.dedup-policy` flag's variant. */
+  readonly policies: Policies;
 
   private constructor(options: ResolvedOptions, readonly store: Store, readonly flags: Flags, readonly deduper: Deduper) {
     this.options = options;
     this.leaseMs = store.timing?.leaseMs ?? LEASE_MS;
     this.pollMs = store.timing?.pollMs ?? POLL_MS;
     this.cache = new IndexCache(store, deduper, options.indexCacheUsers);
+    this.policies = new Policies(options.dedup, flags, (variant) =>
+      this.logger.warn({ variant, configured: this.policies.names }, 'memory.dedup-policy variant names no configured policy; using default'));
+    const policyFor = (userId: string) => this.policies.forUser(userId);
     this.intake = new GroupCommit({
       store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + this.leaseMs }),
       onDurable: (rows) => this.onDurable(rows),
@@ -108,7 +114,7 @@ export class Engine {
       onTransition: (userId, state) => this.emitter.safeEmit('breaker', { scope: 'user', name: userId, state }),
     });
     this.sweeper = new Sweeper({
-      store, deduper, events: this.emitter,
+      store, deduper, events: this.emitter, policyFor,
       providersUp: () => !Object.values(this.deduper.providerStates?.() ?? {}).includes('open'),
       userBlocked: (userId) => this.breakers.state(userId) === 'open',
       onCommitted: (userId) => this.cache.invalidate(userId),
@@ -118,7 +124,7 @@ export class Engine {
     this.runner = new BatchRunner({
       breakers: this.breakers, fallback: options.fallback, deferMs: options.breakers.provider.resetTimeoutMs,
       guarded: (userId) => this.flags.isEnabled(FLAG_NAMES.circuitBreakers, { userId }, true),
-      deps: { store, deduper, cache: this.cache }, store, events: this.emitter, retry: options.retry,
+      deps: { store, deduper, cache: this.cache, policyFor }, store, events: this.emitter, retry: options.retry,
       modeFor: (userId) => (this.flags.isEnabled(FLAG_NAMES.realtimeDedup, { userId }, true) ? 'full' : 'exact'),
       settle: (c, d) => this.settle(c, d),
       postpone: (c, at) => this.postpone(c, at),
@@ -203,9 +209,11 @@ export class Engine {
     if (keep.length > 0) await this.runner.run(userId, keep);
   }
 
-  private settle(c: Candidate, d: Decision): void {
+  private settle(c: Candidate, decision: Decision): void {
     const entry = this.inflight.get(c.id);
-    if (d.action === 'deferred') return this.postpone(c);
+    if (decision.action === 'deferred') return this.postpone(c);
+    // Decisions without an event (dead letters, erased users) still name the user's policy.
+    const d = decision.policy === undefined ? { ...decision, policy: this.policies.forUser(c.userId).name } : decision;
     this.inflight.delete(c.id);
     entry?.resolveDecided(d);
     this.emitter.safeEmit('decided', { candidate: c, decision: d, latencyMs: Date.now() - c.acceptedAt });
@@ -351,14 +359,16 @@ export class Engine {
     validateId('eventId', eventId, 128);
     const e = await this.store.event(eventId);
     if (!e) throw new MemdedupError('NOT_FOUND', `event ${eventId} not found`);
-    return this.commitOperator(e.userId, () => planUndo(this.store, e, Date.now()));
+    const undo = await this.commitOperator(e.userId, () => planUndo(this.store, e, Date.now()));
+    this.emitter.safeEmit('undone', { event: e, undo });
+    return undo;
   }
 
   /** Forgets a memory (status `forgotten`, never deleted), recorded as a `forget` event. */
   async forget(userId: string, memoryId: string): Promise<MemdedupEvent> {
     validateId('userId', userId, 128);
     validateId('memoryId', memoryId, 128);
-    return this.commitOperator(userId, () => planForget(this.store, userId, memoryId, Date.now()));
+    return this.commitOperator(userId, () => planForget(this.store, userId, memoryId, Date.now(), this.policies.forUser(userId).name));
   }
 
   private async commitOperator(userId: string, plan: () => Promise<Omit<BatchCommit, 'expectedVersion'>>): Promise<MemdedupEvent> {

@@ -1,11 +1,13 @@
 // Typed events the engine emits; adapters (metrics, logs) subscribe. A throwing listener never breaks the engine.
 import { EventEmitter } from 'node:events';
-import type { Candidate, Decision } from './types.js';
+import type { Candidate, Decision, MemdedupEvent } from './types.js';
 
 export interface EngineEventMap {
   /** A candidate was accepted (durable) or refused at submit. */
   submitted: [{ candidate: Candidate; status: 'accepted' | 'disabled' | 'overloaded' }];
   decided: [{ candidate: Candidate; decision: Decision; latencyMs: number }];
+  /** An event was undone (engine.undo): `event` is the undone one, `undo` the reversal recorded. */
+  undone: [{ event: MemdedupEvent; undo: MemdedupEvent }];
   batch: [{ userId: string; size: number; durationMs: number; mode: string; counts: Record<string, number> }];
   retry: [{ candidate: Candidate; attempt: number; delayMs: number; error: string }];
   'dead-letter': [{ candidate: Candidate; error: string }];

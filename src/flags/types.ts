@@ -12,6 +12,12 @@ export const FLAG_NAMES = {
 export type FlagName = (typeof FLAG_NAMES)[keyof typeof FLAG_NAMES];
 
 /**
+ * Not an on/off flag: its Unleash variants name dedup policies (`dedup.policies`), so a share of users
+ * can get another policy (see src/policies/select.ts). Missing, off, no variant: the `default` policy.
+ */
+export const POLICY_FLAG = 'memory.dedup-policy';
+
+/**
  * What a flag answers when the definitions do not name it and the caller gave no fallback.
  * The seed's flags default to on, like the shipped config/flags.json: deleting one from the file
  * or from Unleash must not silently switch memory off for everyone. Any other name answers false.

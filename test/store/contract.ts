@@ -22,7 +22,7 @@ export function mem(userId: string, extra: Partial<Memory> = {}): Memory {
 export function ev(userId: string, candidateId: string | null, memoryId: string | null, extra: Partial<MemdedupEvent> = {}): MemdedupEvent {
   return { id: randomUUID(), userId, candidateId, action: 'added', memoryId, comparedMemoryId: null, comparedText: null,
     candidateText: 'text', previousText: null, method: 'none', score: 0.25, reasons: ['new-fact'], undoes: null, undoneBy: null,
-    at: Date.now(), ...extra };
+    policy: 'default', at: Date.now(), ...extra };
 }
 const lease = (owner: string, ms = 60_000) => ({ owner, until: Date.now() + ms });
 
