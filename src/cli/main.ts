@@ -4,6 +4,7 @@ import { rules } from './rules.js';
 import { evalCommand } from './eval.js';
 import { serve } from './serve.js';
 import { migrateStoreCommand } from './migrateStore.js';
+import { reportCommand } from './report.js';
 import { sweepCommand } from './sweep.js';
 
 const USAGE = `usage: memdedup <command> [options]
@@ -18,6 +19,8 @@ commands:
   rules     print the Prometheus alerting rules (--alerts <file.json> for other thresholds)
   sweep     re-dedup memories flagged needsRecheck: sweep [--user U] [--json]
   eval      measure dedup decisions on labelled pairs or a fact stream (memdedup eval --help)
+  report    dedup quality from the store: decisions, reversals, policies side by side
+            report [--since 7d] [--json] [--html FILE] [--db FILE] (memdedup report --help)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -29,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'dashboard': return dashboard();
     case 'sweep': return sweepCommand(rest);
     case 'eval': return evalCommand(rest);
+    case 'report': return reportCommand(rest);
     case undefined: case '-h': case '--help': case 'help':
       process.stdout.write(USAGE); return 0;
     default:
