@@ -10,7 +10,7 @@ const int = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(0)}k` : x >= 100
 
 function table(head: string[], rows: Array<Array<string | number>>): string {
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>\n`
-    + rows.map((r) => `<tr>${r.map((c, i) => `<td${i ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('\n')
+    + rows.map((r) => `<tr>${r.map((c) => `<td${typeof c === 'number' || / %$/.test(c) ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('\n')
     + '\n</tbody></table>';
 }
 
@@ -27,7 +27,7 @@ export function reportHtml(r: Report): string {
       groups: per((p, a) => p.byAction[a]?.decisions ?? 0) }),
     groupedBars({ title: 'Reversal rate by action and policy (undone / decided)', series: names, format: pct,
       groups: [...per((p, a) => p.byAction[a]?.rate ?? 0), { name: 'duplicate+updated', values: names.map((n) => r.policies[n]!.merges.rate) }],
-      line: { value: ALERT_RATE, label: `MemdedupReversalRate ${pct(ALERT_RATE)}` } }),
+      line: { value: ALERT_RATE, label: `alert at ${pct(ALERT_RATE)}` } }),
     horizontalBars({ title: 'Most frequent reasons among reversed decisions',
       rows: r.reversals.topReasons.map((x) => ({ name: x.reason, value: x.reversals, label: `${x.reversals} of ${x.decisions} (${pct(x.rate)})` })) }),
     lines({ title: 'Reversal rate per day, by policy', x: days, format: pct, series: names.map((n) => ({ name: n, values: dayValue(n, 'rate') })) }),
@@ -46,7 +46,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}.sub{color:#555;margin:0 0 16px}
 .cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:8px;padding:10px 14px;min-width:150px}
 .card b{display:block;font-size:22px}.card span{color:#555;font-size:12px}
-table{border-collapse:collapse;margin:8px 0}th,td{border-bottom:1px solid #e5e5e5;padding:4px 10px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse;margin:8px 0}th,td{border-bottom:1px solid #e5e5e5;padding:4px 10px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 th{background:#f6f6f6}.charts svg{display:block;margin:12px 0;max-width:100%;height:auto}.two{display:flex;gap:24px;flex-wrap:wrap}
 </style></head><body>
 <h1>memdedup dedup quality</h1>

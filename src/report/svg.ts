@@ -29,8 +29,8 @@ function legend(series: string[], x: number, y: number): string {
  * the bars; `line` draws a dashed horizontal reference (e.g. the alert threshold).
  */
 export function groupedBars(o: { title: string; series: string[]; groups: Group[]; format: (v: number) => string; line?: { value: number; label: string } }): string {
-  const m = { l: 64, r: 150, t: 40, b: 48 };
-  const width = Math.max(520, m.l + m.r + o.groups.length * (o.series.length * 22 + 30));
+  const m = { l: 64, r: 190, t: 40, b: 48 };
+  const width = Math.max(760, m.l + m.r + o.groups.length * (o.series.length * 22 + 60));
   const height = 320;
   const pw = width - m.l - m.r, ph = height - m.t - m.b;
   const max = niceMax(Math.max(...o.groups.flatMap((g) => g.values), o.line?.value ?? 0));
@@ -52,7 +52,7 @@ export function groupedBars(o: { title: string; series: string[]; groups: Group[
   });
   if (o.line) {
     body += `<line x1="${m.l}" x2="${m.l + pw}" y1="${Y(o.line.value)}" y2="${Y(o.line.value)}" stroke="#dc2626" stroke-dasharray="6,4"/>`
-      + `<text x="${m.l + pw - 4}" y="${Y(o.line.value) - 5}" text-anchor="end" fill="#dc2626">${esc(o.line.label)}</text>\n`;
+      + `<text x="${m.l + pw + 6}" y="${Y(o.line.value) + 4}" fill="#dc2626">${esc(o.line.label)}</text>\n`;
   }
   body += `<line x1="${m.l}" x2="${m.l + pw}" y1="${m.t + ph}" y2="${m.t + ph}" stroke="#666"/>\n${legend(o.series, m.l + pw + 20, m.t + 6)}\n`;
   return frame(width, height, o.title, body);
