@@ -191,6 +191,16 @@ export function storeContract(name: string, open: StoreFactory): void {
       expect(await store.event(undo.id)).toEqual(undo);
     });
 
+    it('keeps the policy of each event', async () => {
+      const c = cand('pol');
+      const m = mem('pol', { text: c.text });
+      const e = ev('pol', c.id, m.id, { policy: 'strict' });
+      expect(await store.commit({ userId: 'pol', expectedVersion: 0, memories: [m], events: [e], journalIds: [] })).toBe(true);
+      expect((await store.event(e.id))?.policy).toBe('strict');
+      expect((await store.eventsForCandidates([c.id]))[0]?.policy).toBe('strict');
+      expect((await store.events('pol', {})).items.map((x) => x.policy)).toEqual(['strict']);
+    });
+
     it('pages memories and events with opaque cursors, by insertion order', async () => {
       const ms = Array.from({ length: 5 }, (_, i) => mem('p', { status: i === 2 ? 'superseded' : 'active' }));
       const es = ms.map((m) => ev('p', randomUUID(), m.id));
