@@ -37,7 +37,7 @@ export async function buildReport(source: ReportSource, o: ReportOptions): Promi
   const b = new ReportBuilder(o.since, o.until, source.kind);
   const total = o.progress ? await source.count(o.since) : 0;
   let done = 0;
-  let after = 0;
+  let after = await source.startSeq(o.since);
   o.progress?.(0, total);
   for (;;) {
     const rows = await source.page(o.since, after, PAGE);

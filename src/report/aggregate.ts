@@ -80,9 +80,10 @@ class Slice {
   readonly days = new Tallies();
   forgetsAfterMerge = 0;
 
-  add(r: ReportRow): void {
+  /** `day`: days since the epoch, as a key (formatted once, in build). */
+  add(r: ReportRow, day: string): void {
     this.all.add(r.undone);
-    this.days.add(new Date(Math.floor(r.at / DAY_MS) * DAY_MS).toISOString().slice(0, 10), r.undone);
+    this.days.add(day, r.undone);
     if (MERGES.has(r.action)) this.merges.add(r.undone);
     this.byAction.add(r.action, r.undone);
     this.byMethod.add(r.method ?? 'none', r.undone);
@@ -105,8 +106,9 @@ export class ReportBuilder {
     if (r.action === 'undo') { this.undoEvents++; return; }
     if (r.action === 'forget') { if (r.memoryId) this.forgets.push({ userId: r.userId, memoryId: r.memoryId, at: r.at }); return; }
     if (!DECISION_SET.has(r.action)) return;
-    this.total.add(r);
-    this.slice(r.policy).add(r);
+    const day = String(Math.floor(r.at / DAY_MS));
+    this.total.add(r, day);
+    this.slice(r.policy).add(r, day);
   }
 
   /** The policy of the merge each forget followed (null: none within 24 h), in `forgets` order. */
@@ -149,7 +151,8 @@ export class ReportBuilder {
   }
 }
 
-const daily = (days: Tallies) => Object.entries(days.record()).map(([day, r]) => ({ day, ...r }));
+const daily = (days: Tallies) => [...days.m].sort(([a], [b]) => Number(a) - Number(b))
+  .map(([day, t]) => ({ day: new Date(Number(day) * DAY_MS).toISOString().slice(0, 10), ...t.rate }));
 
 function ratio(n: number, d: number): number {
   return d === 0 ? 0 : Math.round((n / d) * 1e6) / 1e6;

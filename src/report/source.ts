@@ -26,6 +26,8 @@ export interface ReportSource {
   readonly kind: 'sqlite' | 'postgres';
   /** Events at or after `since` (ms), for the progress bar. */
   count(since: number): Promise<number>;
+  /** The seq just before the first event at or after `since` (by the time index), where paging starts. */
+  startSeq(since: number): Promise<number>;
   /** Up to `limit` events with seq > afterSeq and at >= since, by seq. */
   page(since: number, afterSeq: number, limit: number): Promise<ReportRow[]>;
   /** For each probe, the policy of a duplicate/updated event on that memory within `withinMs` before it, else null. */
@@ -65,13 +67,19 @@ export class SqliteReportSource implements ReportSource {
     const cols = this.db.prepare(`PRAGMA table_info(events)`).all() as Row[];
     if (cols.length === 0) throw new MemdedupError('INVALID_INPUT', `${path} is not a memdedup store (no events table)`);
     const hasPolicy = cols.some((c) => c.name === 'policy');
-    this.pageSt = this.db.prepare(`SELECT ${columns(hasPolicy)} FROM events WHERE seq > ? AND at >= ? ORDER BY seq LIMIT ?`);
+    // `+at`: page along the primary key; with the time index SQLite would sort the whole range for every page.
+    this.pageSt = this.db.prepare(`SELECT ${columns(hasPolicy)} FROM events WHERE seq > ? AND +at >= ? ORDER BY seq LIMIT ?`);
     this.mergeSt = this.db.prepare(`SELECT ${hasPolicy ? 'policy' : "'default' AS policy"} FROM events WHERE user_id = ? AND memory_id = ?
       AND action IN ('duplicate', 'updated') AND at <= ? AND at >= ? ORDER BY seq DESC LIMIT 1`);
   }
 
   async count(since: number): Promise<number> {
     return Number((this.db.prepare('SELECT count(*) AS n FROM events WHERE at >= ?').get(since) as Row).n);
+  }
+
+  async startSeq(since: number): Promise<number> {
+    const r = this.db.prepare('SELECT min(seq) AS s FROM events WHERE at >= ?').get(since) as Row;
+    return r.s == null ? 0 : Number(r.s) - 1;
   }
 
   async page(since: number, afterSeq: number, limit: number): Promise<ReportRow[]> {
@@ -120,6 +128,12 @@ export class PostgresReportSource implements ReportSource {
   async count(since: number): Promise<number> {
     await this.cols();
     return Number((await this.pool.query(`SELECT count(*) AS n FROM ${this.events} WHERE at >= $1`, [since])).rows[0].n);
+  }
+
+  async startSeq(since: number): Promise<number> {
+    await this.cols();
+    const r = await this.pool.query(`SELECT min(seq) AS s FROM ${this.events} WHERE at >= $1`, [since]);
+    return r.rows[0].s == null ? 0 : Number(r.rows[0].s) - 1;
   }
 
   async page(since: number, afterSeq: number, limit: number): Promise<ReportRow[]> {
