@@ -20,6 +20,7 @@ import { Lanes } from './queue/lanes.js';
 import { LocalRetries } from './queue/localRetries.js';
 import { TimeSlicer } from './queue/timeSlicer.js';
 import { Observability } from './metrics/index.js';
+import { Policies } from './policies/select.js';
 import { BatchRunner } from './resilience/batchRunner.js';
 import { failureKind, storeFaultRules } from './resilience/retry.js';
 import { StoreHealth, type StoreHealthSnapshot } from './resilience/storeHealth.js';
@@ -91,6 +92,8 @@ export class Engine {
   private validate: (input: unknown) => Candidate = validateCandidate;
   /** Whether the store takes writes; every stage reports its store faults here. */
   readonly health: StoreHealth;
+  /** Dedup policies by name, and each user's from the `memory.dedup-policy` flag's variant. */
+  readonly policies: Policies;
 
   private constructor(options: ResolvedOptions, readonly store: Store, readonly flags: Flags, readonly deduper: Deduper) {
     this.options = options;
@@ -104,6 +107,9 @@ export class Engine {
     });
     this.localRetries = new LocalRetries(this.health, (id) => this.inflight.get(id),
       (e) => { e.state = 'queued'; this.lanes.enqueue(e.candidate); });
+    this.policies = new Policies(options.dedup, flags, (variant) =>
+      this.logger.warn({ variant, configured: this.policies.names }, 'memory.dedup-policy variant names no configured policy; using default'));
+    const policyFor = (userId: string) => this.policies.forUser(userId);
     this.intake = new GroupCommit({
       store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + this.leaseMs }),
       onDurable: (rows) => { this.health.ok(); this.onDurable(rows); },
@@ -116,7 +122,7 @@ export class Engine {
       onTransition: (userId, state) => this.emitter.safeEmit('breaker', { scope: 'user', name: userId, state }),
     });
     this.sweeper = new Sweeper({
-      store, deduper, events: this.emitter, onError: (stage, error) => { this.reportError(stage, error); },
+      store, deduper, events: this.emitter, policyFor, onError: (stage, error) => { this.reportError(stage, error); },
       providersUp: () => !Object.values(this.deduper.providerStates?.() ?? {}).includes('open'),
       userBlocked: (userId) => this.breakers.state(userId) === 'open',
       onCommitted: (userId) => this.cache.invalidate(userId),
@@ -126,7 +132,7 @@ export class Engine {
     this.runner = new BatchRunner({
       breakers: this.breakers, fallback: options.fallback, deferMs: options.breakers.provider.resetTimeoutMs,
       guarded: (userId) => this.flags.isEnabled(FLAG_NAMES.circuitBreakers, { userId }, true),
-      deps: { store, deduper, cache: this.cache }, store, events: this.emitter, retry: options.retry, health: this.health,
+      deps: { store, deduper, cache: this.cache, policyFor }, store, events: this.emitter, retry: options.retry, health: this.health,
       modeFor: (userId) => (this.flags.isEnabled(FLAG_NAMES.realtimeDedup, { userId }, true) ? 'full' : 'exact'),
       settle: (c, d) => this.settle(c, d),
       postpone: (c, at) => this.postpone(c, at),
@@ -220,9 +226,11 @@ export class Engine {
     if (keep.length > 0) await this.runner.run(userId, keep);
   }
 
-  private settle(c: Candidate, d: Decision): void {
+  private settle(c: Candidate, decision: Decision): void {
     const entry = this.inflight.get(c.id);
-    if (d.action === 'deferred') return this.postpone(c);
+    if (decision.action === 'deferred') return this.postpone(c);
+    // Decisions without an event (dead letters, erased users) still name the user's policy.
+    const d = decision.policy === undefined ? { ...decision, policy: this.policies.forUser(c.userId).name } : decision;
     this.inflight.delete(c.id);
     entry?.resolveDecided(d);
     this.emitter.safeEmit('decided', { candidate: c, decision: d, latencyMs: Date.now() - c.acceptedAt });
@@ -363,14 +371,16 @@ export class Engine {
     validateId('eventId', eventId, 128);
     const e = await this.store.event(eventId);
     if (!e) throw new MemdedupError('NOT_FOUND', `event ${eventId} not found`);
-    return commitOperator(this.store, this.cache, e.userId, () => planUndo(this.store, e, Date.now()));
+    const undo = await commitOperator(this.store, this.cache, e.userId, () => planUndo(this.store, e, Date.now()));
+    this.emitter.safeEmit('undone', { event: e, undo });
+    return undo;
   }
 
   /** Forgets a memory (status `forgotten`, never deleted), recorded as a `forget` event. */
   async forget(userId: string, memoryId: string): Promise<MemdedupEvent> {
     validateId('userId', userId, 128);
     validateId('memoryId', memoryId, 128);
-    return commitOperator(this.store, this.cache, userId, () => planForget(this.store, userId, memoryId, Date.now()));
+    return commitOperator(this.store, this.cache, userId, () => planForget(this.store, userId, memoryId, Date.now(), this.policies.forUser(userId).name));
   }
 
   /** Right to erasure: every row of the user, gone. The only hard delete. */

@@ -2,12 +2,14 @@
 import { EventEmitter } from 'node:events';
 import type { StoreFaultKind } from './resilience/retry.js';
 import type { StoreHealthSnapshot } from './resilience/storeHealth.js';
-import type { Candidate, Decision } from './types.js';
+import type { Candidate, Decision, MemdedupEvent } from './types.js';
 
 export interface EngineEventMap {
   /** A candidate was accepted (durable), refused at submit, or refused by the store on its own (rejected). */
   submitted: [{ candidate: Candidate; status: 'accepted' | 'disabled' | 'overloaded' | 'rejected'; error?: string }];
   decided: [{ candidate: Candidate; decision: Decision; latencyMs: number }];
+  /** An event was undone (engine.undo): `event` is the undone one, `undo` the reversal recorded. */
+  undone: [{ event: MemdedupEvent; undo: MemdedupEvent }];
   batch: [{ userId: string; size: number; durationMs: number; mode: string; counts: Record<string, number> }];
   retry: [{ candidate: Candidate; attempt: number; delayMs: number; error: string }];
   'dead-letter': [{ candidate: Candidate; error: string }];

@@ -8,7 +8,7 @@ export { MemdedupError, ERROR_CODES, isMemdedupError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { createFlags } from './flags/index.js';
 export { FLAG_NAMES } from './flags/types.js';
-export type { Flags, FlagContext, FlagSummary } from './flags/types.js';
+export type { Flags, FlagContext, FlagSummary, FlagVariant, FallbackVariant, VariantPayload } from './flags/types.js';
 export { DEFAULT_OPTIONS, resolveOptions } from './options.js';
 export type { EngineOptions, ResolvedOptions, StoreOptions, FlagsOptions, EmbedderOptions, JudgeOptions, DedupThresholds } from './options.js';
 export type { Store } from './store/types.js';

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { resolveAlerts, type AlertsOptions, type ResolvedAlerts } from './alerts/definitions.js';
 import { invalidInput } from './errors.js';
 import { checkLogLevel } from './log/logger.js';
+import { resolvePolicies } from './policies/options.js';
 
 export type StoreOptions =
   | { kind: 'sqlite'; path: string }
@@ -65,9 +66,16 @@ export interface EngineOptions {
   registry?: Registry;
   /** Alert thresholds, evaluated in process and rendered as Prometheus rules. @default the seed's */
   alerts?: AlertsOptions;
-  /** Cascade tuning; thresholds default to the values calibrated on the dev data. */
-  dedup?: { thresholds?: Partial<DedupThresholds> };
+  /**
+   * Cascade tuning; thresholds default to the values calibrated on the dev data. `policies` are named
+   * profiles over those thresholds (the `default` policy is `thresholds` itself); the
+   * `memory.dedup-policy` flag's variant names a user's policy (see src/policies/).
+   */
+  dedup?: { thresholds?: Partial<DedupThresholds>; policies?: Record<string, PolicyProfile> };
 }
+
+/** A named dedup policy: thresholds it changes; the rest come from `dedup.thresholds` and the defaults. */
+export interface PolicyProfile { thresholds?: Partial<DedupThresholds> }
 
 /** Policy thresholds (see src/dedup/policy.ts for what each one gates). */
 export interface DedupThresholds { duplicate: number; conflict: number; update: number }
@@ -93,7 +101,7 @@ export interface ResolvedOptions {
   logger: Logger | undefined;
   registry: Registry | undefined;
   alerts: ResolvedAlerts;
-  dedup: { thresholds: Partial<DedupThresholds> };
+  dedup: { thresholds: Partial<DedupThresholds>; policies: Record<string, { thresholds: Partial<DedupThresholds> }> };
 }
 
 const DEFAULTS: ResolvedOptions = {
@@ -117,7 +125,7 @@ const DEFAULTS: ResolvedOptions = {
   logger: undefined,
   registry: undefined,
   alerts: resolveAlerts(),
-  dedup: { thresholds: {} },
+  dedup: { thresholds: {}, policies: {} },
 };
 export const DEFAULT_OPTIONS: Readonly<ResolvedOptions> = Object.freeze(DEFAULTS);
 
@@ -170,16 +178,16 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
     logger: o.logger,
     registry: o.registry,
     alerts: resolveAlerts(o.alerts),
-    dedup: { thresholds: thresholds(o.dedup?.thresholds) },
+    dedup: { thresholds: thresholds(o.dedup?.thresholds), policies: resolvePolicies(o.dedup?.policies, thresholds) },
   };
 }
 
-function thresholds(t: Partial<DedupThresholds> | undefined): Partial<DedupThresholds> {
+function thresholds(t: Partial<DedupThresholds> | undefined, field = 'options.dedup.thresholds'): Partial<DedupThresholds> {
   const out: Partial<DedupThresholds> = {};
   for (const k of ['duplicate', 'conflict', 'update'] as const) {
     const v = t?.[k];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw invalidInput(`options.dedup.thresholds.${k}`, 'must be a number in [0, 1]');
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw invalidInput(`${field}.${k}`, 'must be a number in [0, 1]');
     out[k] = v;
   }
   return out;

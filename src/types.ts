@@ -63,6 +63,8 @@ export interface Decision {
   reasons?: string[];
   /** The text of the memory the candidate was compared with, if any. */
   comparedText?: string;
+  /** The dedup policy that decided it (a configured name, `default` for the built-in one). */
+  policy?: string;
   error?: string;
 }
 
@@ -86,6 +88,11 @@ export interface MemdedupEvent {
   /** For `undo` events: the event undone. */
   undoes: string | null;
   undoneBy: string | null;
+  /**
+   * The dedup policy in force: for decisions the one that decided; for an `undo` the undone event's
+   * (a reversal belongs to the policy it reverses); for a `forget` the user's policy at the time.
+   */
+  policy: string;
   at: number;
 }
 

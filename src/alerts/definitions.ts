@@ -5,8 +5,8 @@ import { parseDuration } from './duration.js';
 
 export type Severity = 'warning' | 'critical';
 
-/** The seed's five thresholds, by the key used in options. */
-export type AlertKey = 'processingTime' | 'chatImpact' | 'queueSize' | 'errorRate' | 'breakerOpen';
+/** The seed's five thresholds, and the dedup quality signal, by the key used in options. */
+export type AlertKey = 'processingTime' | 'chatImpact' | 'queueSize' | 'errorRate' | 'breakerOpen' | 'reversalRate';
 
 export interface AlertSetting {
   /** The value the alert fires above. */
@@ -14,6 +14,8 @@ export interface AlertSetting {
   /** How long the condition must hold before the alert fires (Prometheus duration: 30s, 5m, 1h). */
   for: string;
   severity: Severity;
+  /** Range this alert looks back over, when not `alerts.window` (Prometheus duration). */
+  window?: string;
 }
 
 export interface AlertsOptions {
@@ -28,10 +30,15 @@ export interface AlertsOptions {
   queueSize?: Partial<AlertSetting>;
   errorRate?: Partial<AlertSetting>;
   breakerOpen?: Partial<AlertSetting>;
+  /** Duplicate or updated decisions undone, per decision of those, by policy. @default 2 % over 24h */
+  reversalRate?: Partial<AlertSetting>;
 }
 
 export interface AlertDefinition extends AlertSetting {
   key: AlertKey;
+  /** Always set once resolved: the alert's own window, else `alerts.window`. */
+  window: string;
+  windowMs: number;
   alertname: string;
   summary: string;
   description: string;
@@ -76,6 +83,13 @@ const SEED: Record<AlertKey, Seed> = {
     summary: () => 'a memdedup circuit breaker opened',
     description: 'A per-user or provider circuit breaker is open, or opened within the window.',
   },
+  // Not a seed figure: undos are the production signal that merges were wrong. A day, because undos
+  // come from people noticing, hours after the decision; per policy, so a policy under trial alerts alone.
+  reversalRate: {
+    alertname: 'MemdedupReversalRate', setting: { threshold: 0.02, for: '15m', severity: 'warning', window: '24h' },
+    summary: (t) => `more than ${Math.round(t * 10000) / 100} % of a dedup policy's duplicate/updated decisions were undone`,
+    description: 'Undos of duplicate or updated decisions per such decision, over the window, for one dedup policy.',
+  },
 };
 
 export const ALERT_KEYS = Object.keys(SEED) as AlertKey[];
@@ -97,9 +111,13 @@ export function resolveAlerts(o: AlertsOptions = {}): ResolvedAlerts {
       throw invalidInput(`alerts.${key}.threshold`, 'must be a finite number >= 0');
     }
     parseDuration(`alerts.${key}.for`, setting.for);
+    const ownWindow = setting.window ?? window;
+    const ownWindowMs = parseDuration(`alerts.${key}.window`, ownWindow);
+    if (ownWindowMs <= 0) throw invalidInput(`alerts.${key}.window`, 'must be longer than 0s');
     if (setting.severity !== 'warning' && setting.severity !== 'critical') throw invalidInput(`alerts.${key}.severity`, "must be 'warning' or 'critical'");
     return {
-      key, alertname: seed.alertname, ...setting, summary: seed.summary(setting.threshold), description: seed.description,
+      key, alertname: seed.alertname, ...setting, window: ownWindow, windowMs: ownWindowMs,
+      summary: seed.summary(setting.threshold), description: seed.description,
       anchor: seed.alertname.toLowerCase(),
     };
   });

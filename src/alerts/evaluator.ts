@@ -1,6 +1,9 @@
 // In-process alert state, on the same definitions as the Prometheus rules, for hosts that have no
 // Prometheus and for /readyz. Every evaluation takes a snapshot of the engine's own counters; rates
-// and quantiles are computed between the newest snapshot and the oldest one inside the window.
+// and quantiles are computed between the newest snapshot and the newest one at or before the start of
+// the alert's own window. Snapshots older than the shortest window are thinned to LONG_SNAPSHOTS per
+// longest window, so a 24 h window costs a few hundred snapshots, not one per evaluation.
+// MemdedupReversalRate in process sees this process's decisions and undos only.
 //
 // Per alert:  inactive --condition true--> pending --held for `for`--> firing
 //             pending/firing --condition false--> inactive
@@ -39,7 +42,13 @@ interface Snapshot {
   errors: number;
   decisions: number;
   breakerOpens: number;
+  /** duplicate/updated decisions and their reversals, by policy label. */
+  merges: Map<string, number>;
+  mergeReversals: Map<string, number>;
 }
+
+/** Snapshots kept per longest window once they are older than the shortest one. */
+const LONG_SNAPSHOTS = 288;
 
 export class AlertEvaluator {
   private readonly snapshots: Snapshot[] = [];
@@ -82,11 +91,9 @@ export class AlertEvaluator {
   private async run(now: number): Promise<AlertState[]> {
     const snap = await this.snapshot(now);
     this.snapshots.push(snap);
-    // Keep the newest snapshot at or before the window's start, so a full window is always covered.
-    while (this.snapshots.length > 2 && this.snapshots[1]!.at <= now - this.alerts.windowMs) this.snapshots.shift();
-    const oldest = this.snapshots[0]!;
+    this.prune(now);
     this.current = this.alerts.definitions.map((d) => {
-      const value = this.value(d.key, oldest, snap);
+      const value = this.value(d.key, this.windowStart(now - d.windowMs), snap);
       const breaking = value !== null && value > d.threshold;
       if (!breaking) {
         this.active.delete(d.key);
@@ -99,6 +106,35 @@ export class AlertEvaluator {
     });
     for (const a of this.current) this.src.families.alertsFiring.set({ alertname: a.alertname, severity: a.severity }, a.state === 'firing' ? 1 : 0);
     return this.current;
+  }
+
+  /** The newest snapshot at or before `start`, so a full window is covered; the oldest while there is none. */
+  private windowStart(start: number): Snapshot {
+    let from = this.snapshots[0]!;
+    for (const s of this.snapshots) {
+      if (s.at > start) break;
+      from = s;
+    }
+    return from;
+  }
+
+  private prune(now: number): void {
+    const windows = this.alerts.definitions.map((d) => d.windowMs);
+    const longest = Math.max(...windows);
+    const shortest = Math.min(...windows);
+    const s = this.snapshots;
+    while (s.length > 2 && s[1]!.at <= now - longest) s.shift();
+    if (longest === shortest || s.length <= LONG_SNAPSHOTS) return;
+    // Thin the old part: keep the first (the longest window's start) and one per `step` after it.
+    const step = longest / LONG_SNAPSHOTS;
+    const kept: Snapshot[] = [s[0]!];
+    for (let i = 1; i < s.length; i++) {
+      const x = s[i]!;
+      // The short windows need every snapshot inside them, and the last one before their start.
+      const shortNeeds = (s[i + 1]?.at ?? Infinity) > now - shortest;
+      if (shortNeeds || x.at - kept[kept.length - 1]!.at >= step) kept.push(x);
+    }
+    this.snapshots.splice(0, s.length, ...kept);
   }
 
   private value(key: AlertKey, from: Snapshot, to: Snapshot): number | null {
@@ -116,13 +152,24 @@ export class AlertEvaluator {
         return seconds > 0 && attempts > 0 ? errors / attempts : null;
       }
       case 'processingTime': return seconds > 0 ? quantile(0.95, to.buckets, from.buckets) : null;
+      case 'reversalRate': {
+        // The worst policy, as the rule alerts per policy; a policy without merges in the window has no rate.
+        let worst: number | null = null;
+        for (const [policy, n] of to.merges) {
+          const merges = n - (from.merges.get(policy) ?? 0);
+          if (merges <= 0) continue;
+          const rate = ((to.mergeReversals.get(policy) ?? 0) - (from.mergeReversals.get(policy) ?? 0)) / merges;
+          worst = worst === null ? rate : Math.max(worst, rate);
+        }
+        return seconds > 0 ? worst : null;
+      }
     }
   }
 
   private async snapshot(at: number): Promise<Snapshot> {
     const f = this.src.families;
-    const [duration, delay, errors, decisions, transitions] = await Promise.all([
-      f.batchDuration.get(), f.loopDelay.get(), f.errors.get(), f.decisions.get(), f.breakerTransitions.get()]);
+    const [duration, delay, errors, decisions, transitions, reversals] = await Promise.all([
+      f.batchDuration.get(), f.loopDelay.get(), f.errors.get(), f.decisions.get(), f.breakerTransitions.get(), f.reversals.get()]);
     const buckets = new Map<number, number>();
     for (const v of duration.values) {
       if (v.metricName !== 'memdedup_batch_duration_seconds_bucket') continue;
@@ -137,6 +184,8 @@ export class AlertEvaluator {
       errors: sum(errors.values),
       decisions: sum(decisions.values),
       breakerOpens: sum(transitions.values.filter((v) => v.labels.to === 'open')),
+      merges: byPolicy(decisions.values),
+      mergeReversals: byPolicy(reversals.values),
     };
   }
 
@@ -147,6 +196,17 @@ export class AlertEvaluator {
       runbook: alertingRule(d, this.alerts).annotations.runbook_url,
     };
   }
+}
+
+/** Sums of duplicate/updated series by their policy label. */
+function byPolicy(values: Array<{ labels: Record<string, unknown>; value: number }>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const v of values) {
+    if (v.labels.action !== 'duplicate' && v.labels.action !== 'updated') continue;
+    const policy = String(v.labels.policy);
+    out.set(policy, (out.get(policy) ?? 0) + v.value);
+  }
+  return out;
 }
 
 /** histogram_quantile over the increase between two cumulative bucket snapshots, as Prometheus computes it. */

@@ -22,6 +22,12 @@ export function alertExpr(key: AlertKey, threshold: number, window: string): str
     case 'breakerOpen':
       return `sum by (${BY}, scope) (memdedup_breakers{state="open"}) > ${threshold}`
         + ` or sum by (${BY}, scope) (increase(memdedup_breaker_transitions_total{to="open"}[${window}])) > ${threshold}`;
+    case 'reversalRate': {
+      // By job, not instance: an undo may reach another process than the one that decided. `> 0` drops
+      // policies with no merges in the window (undos of older decisions alone are no rate).
+      const merges = (m: string) => `sum by (job, policy) (increase(${m}{action=~"duplicate|updated"}[${window}]))`;
+      return `${merges('memdedup_reversals_total')} / (${merges('memdedup_decisions_total')} > 0) > ${threshold}`;
+    }
   }
 }
 
@@ -36,7 +42,7 @@ export interface AlertingRule {
 export function alertingRule(d: AlertDefinition, alerts: ResolvedAlerts): AlertingRule {
   return {
     alert: d.alertname,
-    expr: alertExpr(d.key, d.threshold, alerts.window),
+    expr: alertExpr(d.key, d.threshold, d.window),
     for: d.for,
     labels: { severity: d.severity },
     annotations: { summary: d.summary, description: d.description, runbook_url: `${alerts.runbookUrl}#${d.anchor}` },

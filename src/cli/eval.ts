@@ -6,6 +6,8 @@ import { prPlotSvg } from '../eval/plot.js';
 import { evalEngine, readFacts, readPairs, runPairs, runStream, type Progress, type StreamReport } from '../eval/run.js';
 import type { EngineOptions } from '../options.js';
 import { parseCommand, usageError, type CommandSpec } from './args.js';
+import { isMemdedupError } from '../errors.js';
+import { policyThresholds } from './evalPolicy.js';
 import { providersFromEnv } from './providerEnv.js';
 
 export const EVAL_USAGE = `usage: memdedup eval (--pairs FILE | --stream FILE) [options]
@@ -18,6 +20,8 @@ export const EVAL_USAGE = `usage: memdedup eval (--pairs FILE | --stream FILE) [
   --embedder-model M    (env MEMDEDUP_EMBEDDER_MODEL)      key: env MEMDEDUP_EMBEDDER_API_KEY or OPENAI_API_KEY
   --judge-url URL       OpenAI-compatible base URL incl. /v1 (env MEMDEDUP_JUDGE_URL)
   --judge-model M       (env MEMDEDUP_JUDGE_MODEL)         key: env MEMDEDUP_JUDGE_API_KEY or OPENAI_API_KEY
+  --policy NAME         the thresholds of a configured dedup policy (engine.dedup.policies of the config file)
+  --config FILE         the config file holding it (default MEMDEDUP_CONFIG, as \`serve\` reads)
   --duplicate-threshold X, --conflict-threshold X, --update-threshold X   override the policy thresholds
   --errors N            print N misclassified pairs on stderr (pairs only)
   -h, --help            this text
@@ -27,6 +31,7 @@ const EVAL_SPEC: CommandSpec = { name: 'eval', usage: EVAL_USAGE, options: {
   pairs: { type: 'string' }, stream: { type: 'string' }, json: { type: 'boolean' }, plot: { type: 'string' },
   'embedder-url': { type: 'string' }, 'embedder-model': { type: 'string' }, 'judge-url': { type: 'string' }, 'judge-model': { type: 'string' },
   'duplicate-threshold': { type: 'string' }, 'conflict-threshold': { type: 'string' }, 'update-threshold': { type: 'string' }, errors: { type: 'string' },
+  policy: { type: 'string' }, config: { type: 'string' },
 } };
 
 export function evalOptions(v: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): EngineOptions {
@@ -85,6 +90,20 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv = proce
   const v = parsed.values;
   if (!v.pairs === !v.stream) return usageError(EVAL_SPEC, 'give exactly one of --pairs or --stream');
   const options = evalOptions(v, env);
+  if (typeof v.policy === 'string') {
+    try {
+      // Explicit --*-threshold flags still win over the policy's, to try a variation of it.
+      options.dedup = { thresholds: { ...policyThresholds(v.policy, v.config as string | undefined, env), ...options.dedup?.thresholds } };
+    } catch (e) {
+      if (!isMemdedupError(e)) throw e;
+      process.stderr.write(`memdedup eval: ${e.message}\n`);
+      return 2;
+    }
+  }
+  // With --policy the output names it and the thresholds it resolved to, so two runs can be told apart.
+  const policy = typeof v.policy === 'string' ? { policy: v.policy, thresholds: options.dedup?.thresholds ?? {} } : undefined;
+  const print = (report: object, table: string) => process.stdout.write(v.json ? `${JSON.stringify({ ...policy, ...report })}\n`
+    : `${policy ? `policy ${policy.policy} ${JSON.stringify(policy.thresholds)}\n` : ''}${table}`);
   const { engine, done } = await evalEngine(options);
   try {
     if (typeof v.pairs === 'string') {
@@ -99,7 +118,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv = proce
       for (const o of outcomes.filter((x) => x.gold !== x.predicted).slice(0, nErr)) {
         process.stderr.write(`${o.gold}->${o.predicted} [${o.kind ?? ''}] ${o.decision.method} ${o.score} ${o.decision.reasons?.join(',')}\n  a: ${o.pair.a}\n  b: ${o.pair.b}\n`);
       }
-      process.stdout.write(v.json ? JSON.stringify(report) + '\n' : pairsTable(report));
+      print(report, pairsTable(report));
     } else {
       const facts = readFacts(v.stream as string);
       const { report, decisions } = await runStream(engine, facts, v.json ? undefined : progressBar('facts'));
@@ -107,7 +126,7 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv = proce
       for (const d of decisions.filter((x) => x.action !== 'added').slice(0, nErr)) {
         process.stderr.write(`${d.action} ${d.method} ${d.score} ${d.reasons?.join(',')}\n  memory: ${d.comparedText}\n  fact:   ${facts[Number(d.candidateId.slice(10))]?.fact}\n`);
       }
-      process.stdout.write(v.json ? JSON.stringify(report) + '\n' : streamTable(report));
+      print(report, streamTable(report));
     }
     return 0;
   } finally {

@@ -15,6 +15,8 @@ commands:
   rules     print the Prometheus alerting rules (--alerts <file.json> for other thresholds)
   sweep     re-dedup memories flagged needsRecheck: sweep [--user U] [--json]
   eval      measure dedup decisions on labelled pairs or a fact stream
+  report    dedup quality from the store: decisions, reversals, policies side by side
+            report [--since 7d] [--json] [--html FILE] [--db FILE]
 `;
 
 const SERVE_SPEC: CommandSpec = { name: 'serve', options: {},
@@ -39,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'dashboard': return (await import('./dashboard.js')).dashboard(rest);
     case 'sweep': return (await import('./sweep.js')).sweepCommand(rest);
     case 'eval': return (await import('./eval.js')).evalCommand(rest);
+    case 'report': return (await import('./report.js')).reportCommand(rest);
     case undefined: case '-h': case '--help': case 'help':
       process.stdout.write(USAGE); return 0;
     default:

@@ -95,7 +95,7 @@ export class Cascade implements Deduper {
     }
     if (opts.exactOnly) return { action: 'added', method: 'exact', score: 0, reasons: ['exact-only'] };
     const notes = [...(p.notes ?? [])];
-    let v = applyPolicy(p, index.search(p, this.topK), this.thresholds, 'lexical');
+    let v = applyPolicy(p, index.search(p, this.topK), opts.thresholds ?? this.thresholds, 'lexical');
     if (v.action === 'added' && p.dense && p.model) {
       v = (await semanticTier(p, index, this.topK, this.semantic, this.judge, notes)) ?? v;
     }

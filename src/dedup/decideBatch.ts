@@ -6,6 +6,7 @@ import type { Store } from '../store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory } from '../types.js';
 import type { IndexCache } from './indexCache.js';
 import { prepareLexical } from './lexical.js';
+import type { PolicyThresholds } from './policy.js';
 import type { Deduper, Verdict } from './types.js';
 
 /**
@@ -20,7 +21,11 @@ export interface BatchDeps {
   deduper: Deduper;
   cache: IndexCache;
   now?: () => number;
+  /** The user's dedup policy (src/policies); absent: the deduper's own thresholds, recorded as `default`. */
+  policyFor?: (userId: string) => BatchPolicy;
 }
+
+export interface BatchPolicy { name: string; thresholds: PolicyThresholds }
 
 /** Commit attempts when another writer moved the user version underneath us. */
 const MAX_VERSION_RETRIES = 8;
@@ -32,6 +37,7 @@ export function eventToDecision(e: MemdedupEvent): Decision {
   if (e.score !== null) d.score = e.score;
   d.reasons = e.reasons;
   if (e.comparedText) d.comparedText = e.comparedText;
+  d.policy = e.policy;
   return d;
 }
 
@@ -57,6 +63,9 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
 
   const state = await cache.load(userId);
   const exactOnly = mode !== 'full';
+  // Once per batch: a batch is one user's, and the user's policy is what decides all of it.
+  const policy = deps.policyFor?.(userId);
+  const decideOpts = policy ? { exactOnly, thresholds: policy.thresholds } : { exactOnly };
   // The exact tier needs only the normalized key, so the fallback paths never call a provider
   // (an embedder outage is exactly when they run).
   const prepared = exactOnly ? fresh.map((c) => prepareLexical(c.text)) : await deduper.prepare(fresh.map((c) => c.text));
@@ -66,12 +75,12 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
     for (let i = 0; i < fresh.length; i++) {
       const c = fresh[i]!;
       const p = prepared[i]!;
-      const v: Verdict = await deduper.decide(p, state.index, { exactOnly });
+      const v: Verdict = await deduper.decide(p, state.index, decideOpts);
       const event: MemdedupEvent = {
         id: newId(), userId, candidateId: c.id, action: mode === 'fallback' ? 'fallback' : v.action, memoryId: null,
         comparedMemoryId: v.memoryId ?? null, comparedText: v.comparedText ?? null, candidateText: c.text, previousText: null,
         method: v.method, score: v.score, reasons: mode === 'full' ? v.reasons : [...v.reasons, mode === 'fallback' ? 'breaker-open' : 'realtime-dedup-off'],
-        undoes: null, undoneBy: null, at: now,
+        undoes: null, undoneBy: null, policy: policy?.name ?? 'default', at: now,
       };
       const put = (m: Memory) => { changed.set(m.id, m); if (m.status === 'active') state.memories.set(m.id, m); else state.memories.delete(m.id); };
       const target = v.memoryId ? state.memories.get(v.memoryId) : undefined;

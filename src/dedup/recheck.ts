@@ -13,6 +13,7 @@
 import { newId } from '../ids.js';
 import type { Store } from '../store/types.js';
 import type { MemdedupEvent, Memory } from '../types.js';
+import type { BatchPolicy } from './decideBatch.js';
 import type { Deduper } from './types.js';
 
 export const SWEEP_CANDIDATE_PREFIX = 'sweep:';
@@ -20,8 +21,10 @@ export const SWEEP_CANDIDATE_PREFIX = 'sweep:';
 export interface RecheckCounts { checked: number; merged: number; superseded: number }
 
 /** Rechecks `ids` of one user; resolves null (nothing written) when the user version moved meanwhile. */
-export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: () => number }, userId: string, ids: string[]): Promise<RecheckCounts | null> {
+export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: () => number; policyFor?: (userId: string) => BatchPolicy },
+  userId: string, ids: string[]): Promise<RecheckCounts | null> {
   const { store, deduper } = deps;
+  const policy = deps.policyFor?.(userId);
   const now = (deps.now ?? Date.now)();
   const snap = await store.loadUser(userId);
   const memories = new Map(snap.memories.map((m) => [m.id, m]));
@@ -41,12 +44,12 @@ export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: 
     if (!m || !m.needsRecheck) continue;
     const p = index.get(m.id) ?? (await deduper.prepare([m.text]))[0]!;
     index.remove(m.id);
-    const v = await deduper.decide(p, index, {});
+    const v = await deduper.decide(p, index, policy ? { thresholds: policy.thresholds } : {});
     const target = v.memoryId ? memories.get(v.memoryId) : undefined;
     const event = (action: MemdedupEvent['action'], memoryId: string, comparedMemoryId: string, reasons: string[]): MemdedupEvent => ({
       id: newId(), userId, candidateId: `${SWEEP_CANDIDATE_PREFIX}${m.id}`, action, memoryId, comparedMemoryId,
       comparedText: target?.text ?? null, candidateText: m.text, previousText: null, method: v.method, score: v.score,
-      reasons: ['sweep', ...reasons, ...v.reasons], undoes: null, undoneBy: null, at: now,
+      reasons: ['sweep', ...reasons, ...v.reasons], undoes: null, undoneBy: null, policy: policy?.name ?? 'default', at: now,
     });
     if (v.action === 'duplicate' && target) {
       put(bump(target, { seenCount: target.seenCount + m.seenCount, sources: [...new Set([...target.sources, ...m.sources])] }));

@@ -1,5 +1,6 @@
 // The dedup seam: prepare candidate texts (batched, may call a provider), then decide each against a user's index.
 import type { DedupAction, Method } from '../types.js';
+import type { PolicyThresholds } from './policy.js';
 import type { Shape } from './shape.js';
 
 /** A text made ready for comparison: normalized, keyed, featurized. */
@@ -51,6 +52,8 @@ export interface UserIndex {
 export interface DecideOptions {
   /** Exact tier only (fallback paths and `memory.realtime-dedup` off). */
   exactOnly?: boolean;
+  /** The user's policy thresholds (src/policies), instead of the deduper's own. */
+  thresholds?: PolicyThresholds;
 }
 
 export interface Deduper {

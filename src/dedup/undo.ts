@@ -18,7 +18,7 @@ export async function planUndo(store: Store, e: MemdedupEvent, now: number): Pro
   const undo: MemdedupEvent = {
     id: newId(), userId: e.userId, candidateId: null, action: 'undo', memoryId: e.memoryId, comparedMemoryId: e.comparedMemoryId,
     comparedText: null, candidateText: e.candidateText, previousText: null, method: null, score: null, reasons: [`undo-${e.action}`],
-    undoes: e.id, undoneBy: null, at: now,
+    undoes: e.id, undoneBy: null, policy: e.policy, at: now,
   };
   const memories: Memory[] = [];
   const bump = (m: Memory, patch: Partial<Memory>): Memory => ({ ...m, ...patch, version: m.version + 1, updatedAt: now });
@@ -57,12 +57,12 @@ export async function planUndo(store: Store, e: MemdedupEvent, now: number): Pro
 }
 
 /** Builds the commit that forgets a memory (an operator action, recorded as an event). */
-export async function planForget(store: Store, userId: string, memoryId: string, now: number): Promise<Omit<BatchCommit, 'expectedVersion'>> {
+export async function planForget(store: Store, userId: string, memoryId: string, now: number, policy = 'default'): Promise<Omit<BatchCommit, 'expectedVersion'>> {
   const m = await store.memory(memoryId);
   if (!m || m.userId !== userId) throw new MemdedupError('NOT_FOUND', `memory ${memoryId} not found for this user`);
   const ev: MemdedupEvent = {
     id: newId(), userId, candidateId: null, action: 'forget', memoryId, comparedMemoryId: null, comparedText: null,
-    candidateText: null, previousText: null, method: null, score: null, reasons: ['operator-forget'], undoes: null, undoneBy: null, at: now,
+    candidateText: null, previousText: null, method: null, score: null, reasons: ['operator-forget'], undoes: null, undoneBy: null, policy, at: now,
   };
   const memories = m.status === 'forgotten' ? [] : [{ ...m, status: 'forgotten' as const, version: m.version + 1, updatedAt: now }];
   return { userId, memories, events: [ev], journalIds: [] };

@@ -7,12 +7,12 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { invalidInput, MemdedupError } from '../errors.js';
 import { applyChange, type Definitions, newFeature, parseDefinitions, serializeDefinitions, summarize } from './definitions.js';
-import { FlagsEmitter, fallbackFor } from './emitter.js';
+import { FlagsEmitter, fallbackFor, fallbackVariant, toFlagVariant } from './emitter.js';
 import { applyOverrides, type Override } from './env-overrides.js';
 import { watchFile, writeFileAtomic } from './flags-file.js';
 import { MemoryRepository } from './memory-repository.js';
 import { type Context, defaultStrategies, UnleashClient } from './sdk.js';
-import { FLAG_DEFAULTS, type FlagChange, type FlagContext, type Flags, type FlagSummary } from './types.js';
+import { FLAG_DEFAULTS, type FallbackVariant, type FlagChange, type FlagContext, type Flags, type FlagSummary, type FlagVariant } from './types.js';
 
 /** Never called: isEnabled answers missing flags itself, before asking the evaluator. */
 const UNREACHABLE_FALLBACK = (): boolean => false;
@@ -90,6 +90,14 @@ export class EmbeddedFlags extends FlagsEmitter implements Flags {
       return this.client.isEnabled(name, (context ?? {}) as Context, UNREACHABLE_FALLBACK);
     } catch {
       return fallbackFor(name, fallback);
+    }
+  }
+
+  getVariant(name: string, context?: FlagContext, fallback?: FallbackVariant): FlagVariant {
+    try {
+      return toFlagVariant(this.client.getVariant(name, (context ?? {}) as Context, fallback as Parameters<UnleashClient['getVariant']>[2]));
+    } catch {
+      return fallbackVariant(fallback);
     }
   }
 

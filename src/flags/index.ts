@@ -73,5 +73,5 @@ export { defaultFlagsFiles, flagsFileBesideStore, SHIPPED_FLAGS_FILE } from './d
 export type { DefaultFlagsFiles } from './defaults.js';
 export { ENV_OVERRIDES } from './env-overrides.js';
 export { FLAG_DEFAULTS, FLAG_NAMES } from './types.js';
-export type { FlagChange, FlagContext, FlagName, Flags, FlagsEventMap, FlagSummary } from './types.js';
+export type { FallbackVariant, FlagChange, FlagContext, FlagName, Flags, FlagsEventMap, FlagSummary, FlagVariant, VariantPayload } from './types.js';
 export type { FlagsOptions } from '../options.js';

@@ -9,9 +9,9 @@
 import { readFile } from 'node:fs/promises';
 import { invalidInput, MemdedupError } from '../errors.js';
 import { type Definitions, parseDefinitions, summarize } from './definitions.js';
-import { FlagsEmitter, fallbackFor } from './emitter.js';
+import { FlagsEmitter, fallbackFor, fallbackVariant, toFlagVariant } from './emitter.js';
 import { type Context, InMemStorageProvider, Unleash } from './sdk.js';
-import type { FlagChange, FlagContext, Flags, FlagSummary } from './types.js';
+import type { FallbackVariant, FlagChange, FlagContext, Flags, FlagSummary, FlagVariant } from './types.js';
 
 export interface ServerFlagsOptions {
   url: string;
@@ -89,6 +89,16 @@ export class ServerFlags extends FlagsEmitter implements Flags {
       return this.unleash.isEnabled(name, context as Context | undefined, false);
     } catch {
       return fallbackFor(name, fallback);
+    }
+  }
+
+  getVariant(name: string, context?: FlagContext, fallback?: FallbackVariant): FlagVariant {
+    try {
+      // Before the first definitions unleash-client would warn on every call; the answer is the fallback either way.
+      if (!this.ready) return fallbackVariant(fallback);
+      return toFlagVariant(this.unleash.getVariant(name, context as Context | undefined, fallback as Parameters<Unleash['getVariant']>[2]));
+    } catch {
+      return fallbackVariant(fallback);
     }
   }
 

@@ -12,6 +12,12 @@ export const FLAG_NAMES = {
 export type FlagName = (typeof FLAG_NAMES)[keyof typeof FLAG_NAMES];
 
 /**
+ * Not an on/off flag: its Unleash variants name dedup policies (`dedup.policies`), so a share of users
+ * can get another policy (see src/policies/select.ts). Missing, off, no variant: the `default` policy.
+ */
+export const POLICY_FLAG = 'memory.dedup-policy';
+
+/**
  * What a flag answers when the definitions do not name it and the caller gave no fallback.
  * The seed's flags default to on, like the shipped config/flags.json: deleting one from the file
  * or from Unleash must not silently switch memory off for everyone. Any other name answers false.
@@ -47,6 +53,19 @@ export interface FlagSummary {
   rollout?: number;
 }
 
+/** A variant payload as Unleash defines it. */
+export interface VariantPayload { type: 'string' | 'json' | 'csv' | 'number'; value: string }
+
+/** What `getVariant` falls back to: Unleash's own default is `{name: 'disabled', enabled: false}`. */
+export interface FallbackVariant { name: string; enabled: boolean; payload?: VariantPayload }
+
+/** A variant answer, in the shape unleash-client gives (both spellings of the flag's own state). */
+export interface FlagVariant extends FallbackVariant {
+  /** Whether the flag itself is on for the context (a flag can be on with no variant). */
+  feature_enabled: boolean;
+  featureEnabled: boolean;
+}
+
 export interface Flags {
   readonly mode: 'embedded' | 'unleash';
   /** The flags file (embedded) or the Unleash URL (server), for logs and `GET /api/memory/flags`. */
@@ -59,6 +78,12 @@ export interface Flags {
    * first definitions (bootstrap or fetch) arrive.
    */
   isEnabled(name: string, context?: FlagContext, fallback?: boolean): boolean;
+  /**
+   * Never throws. The variant unleash-client selects for the context (variant stickiness, overrides,
+   * strategy variants), or `fallback` (default `{name: 'disabled', enabled: false}`) when the flag is
+   * missing, off, has no variants, or evaluation fails; `feature_enabled` says whether the flag is on.
+   */
+  getVariant(name: string, context?: FlagContext, fallback?: FallbackVariant): FlagVariant;
   list(): FlagSummary[];
   /**
    * Embedded mode: rewrite the flags file atomically and answer the effective flag (environment

@@ -83,13 +83,14 @@ export const Event = z.object({
   action: z.enum(['added', 'duplicate', 'updated', 'superseded', 'fallback', 'undo', 'forget']),
   memoryId: z.string().nullable(), comparedMemoryId: z.string().nullable(), comparedText: z.string().nullable(),
   candidateText: z.string().nullable(), previousText: z.string().nullable(), method: z.string().nullable(),
-  score: z.number().nullable(), reasons: z.array(z.string()), undoes: z.string().nullable(), undoneBy: z.string().nullable(), at: z.number(),
+  score: z.number().nullable(), reasons: z.array(z.string()), undoes: z.string().nullable(), undoneBy: z.string().nullable(),
+  policy: z.string(), at: z.number(),
 });
 export const Decision = z.object({
   candidateId: z.string(), userId: z.string(),
   action: z.enum(['added', 'duplicate', 'updated', 'superseded', 'fallback', 'deferred', 'dead-letter', 'disabled', 'rejected']),
   memoryId: z.string().optional(), eventId: z.string().optional(), method: z.string().optional(), score: z.number().optional(),
-  reasons: z.array(z.string()).optional(), comparedText: z.string().optional(), error: z.string().optional(),
+  reasons: z.array(z.string()).optional(), comparedText: z.string().optional(), policy: z.string().optional(), error: z.string().optional(),
 });
 export const SubmitResponse = z.object({
   results: z.array(z.object({ id: z.string(), status: z.enum(['accepted', 'disabled', 'overloaded']), decision: Decision.optional() })),

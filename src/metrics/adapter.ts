@@ -10,7 +10,12 @@ import type { FlagCounts } from './flagCounts.js';
 export interface MetricsSource {
   emitter: EngineEvents;
   status(): EngineStatus;
+  /** Policy names as label values: configured names only (src/policies/select.ts). */
+  policies: { label(name: string | undefined): string };
 }
+
+/** Event actions that are decisions of the cascade (or its fallback): what an undo reverses as a reversal. */
+const DECISION_EVENTS: ReadonlySet<string> = new Set(['added', 'duplicate', 'updated', 'superseded', 'fallback']);
 
 /** Several gauges read status() during one scrape; one call serves them all. */
 const STATUS_TTL_MS = 50;
@@ -103,8 +108,12 @@ export class MetricsAdapter {
     const f = this.f;
     this.on('submitted', ({ candidate, status }) => { f.candidates.labels(status, candidate.priority).inc(); });
     this.on('decided', ({ candidate, decision, latencyMs }) => {
-      f.decisions.labels(decision.action, decision.method ?? 'none').inc();
+      f.decisions.labels(decision.action, decision.method ?? 'none', this.source.policies.label(decision.policy)).inc();
       f.decisionLatency.labels(candidate.priority).observe(latencyMs / 1000);
+    });
+    // An undo of a decision is a reversal; undoing a forget is an operator correcting themselves, not the engine.
+    this.on('undone', ({ event }) => {
+      if (DECISION_EVENTS.has(event.action)) f.reversals.labels(event.action, event.method ?? 'none', this.source.policies.label(event.policy)).inc();
     });
     this.on('batch', ({ size, durationMs, mode }) => {
       this.batchesSinceAsked++;

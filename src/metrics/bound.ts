@@ -7,26 +7,31 @@ import type { Metric, Registry } from 'prom-client';
 type Labels = Record<string, string>;
 interface Value { labels: Labels; value: number; metricName?: string }
 
-/** Children by first label value, then second: at most two labels, each from a small set. */
+/** Labels per metric at most: each level is a Map lookup on the hot path. */
+const MAX_LABELS = 3;
+
+/** Children by first label value, then second, then third: at most three labels, each from a small set. */
 class Children<C> {
-  private readonly byFirst = new Map<string, Map<string, C>>();
+  private readonly byFirst = new Map<string, Map<string, Map<string, C>>>();
   constructor(private readonly labelNames: readonly string[], private readonly make: (labels: Labels) => C) {}
 
-  get(a = '', b = ''): C {
-    let inner = this.byFirst.get(a);
-    if (!inner) this.byFirst.set(a, (inner = new Map()));
-    let c = inner.get(b);
-    if (!c) {
+  get(a = '', b = '', c = ''): C {
+    let second = this.byFirst.get(a);
+    if (!second) this.byFirst.set(a, (second = new Map()));
+    let third = second.get(b);
+    if (!third) second.set(b, (third = new Map()));
+    let child = third.get(c);
+    if (!child) {
       const labels: Labels = {};
-      if (this.labelNames[0]) labels[this.labelNames[0]] = a;
-      if (this.labelNames[1]) labels[this.labelNames[1]] = b;
-      inner.set(b, (c = this.make(labels)));
+      const values = [a, b, c];
+      this.labelNames.forEach((name, i) => { labels[name] = values[i]!; });
+      third.set(c, (child = this.make(labels)));
     }
-    return c;
+    return child;
   }
 
   *all(): Iterable<C> {
-    for (const inner of this.byFirst.values()) yield* inner.values();
+    for (const second of this.byFirst.values()) for (const third of second.values()) yield* third.values();
   }
 
   clear(): void { this.byFirst.clear(); }
@@ -48,7 +53,7 @@ export class BoundCounter<L extends string = never> {
   private readonly children: Children<CounterChild>;
 
   constructor(c: Config<L>) {
-    if ((c.labelNames?.length ?? 0) > 2) throw new Error(`${c.name}: at most two labels`);
+    if ((c.labelNames?.length ?? 0) > MAX_LABELS) throw new Error(`${c.name}: at most ${MAX_LABELS} labels`);
     this.name = c.name;
     this.help = c.help;
     this.children = new Children(c.labelNames ?? [], (labels) => new CounterChild(labels));
@@ -57,7 +62,7 @@ export class BoundCounter<L extends string = never> {
   }
 
   /** The child of a label set (values in labelNames order); keep it to update without a lookup. */
-  labels(a?: string, b?: string): CounterChild { return this.children.get(a, b); }
+  labels(a?: string, b?: string, c?: string): CounterChild { return this.children.get(a, b, c); }
   inc(n = 1): void { this.children.get().inc(n); }
 
   async get(): Promise<{ name: string; help: string; type: 'counter'; aggregator: 'sum'; values: Value[] }> {
@@ -94,7 +99,7 @@ export class BoundHistogram<L extends string = never> {
   private readonly children: Children<HistogramChild>;
 
   constructor(c: Config<L> & { buckets: readonly number[] }) {
-    if ((c.labelNames?.length ?? 0) > 2) throw new Error(`${c.name}: at most two labels`);
+    if ((c.labelNames?.length ?? 0) > MAX_LABELS) throw new Error(`${c.name}: at most ${MAX_LABELS} labels`);
     const bounds = [...c.buckets].sort((x, y) => x - y);
     this.name = c.name;
     this.help = c.help;
@@ -103,7 +108,7 @@ export class BoundHistogram<L extends string = never> {
     for (const r of c.registers) r.registerMetric(this as unknown as Metric);
   }
 
-  labels(a?: string, b?: string): HistogramChild { return this.children.get(a, b); }
+  labels(a?: string, b?: string, c?: string): HistogramChild { return this.children.get(a, b, c); }
   observe(v: number): void { this.children.get().observe(v); }
 
   /** Cumulative buckets, then _sum and _count, per label set: the shape prom-client's Histogram gives. */

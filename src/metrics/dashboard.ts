@@ -20,6 +20,9 @@ interface PanelSpec {
 }
 
 const rate = (metric: string, by = '') => `sum${by ? ` by (${by})` : ''} (rate(${metric}{${SEL}}[${RI}]))`;
+const MERGES = 'action=~"duplicate|updated"';
+const increase = (metric: string, range: string, by: string, match = '') =>
+  `sum by (${by}) (increase(${metric}{${SEL}${match ? `, ${match}` : ''}}[${range}]))`;
 const quantile = (q: number, metric: string, by = '') =>
   `histogram_quantile(${q}, sum by (${by ? `${by}, ` : ''}le) (rate(${metric}_bucket{${SEL}}[${RI}])))`;
 
@@ -40,7 +43,15 @@ function panels(a: ResolvedAlerts): PanelSpec[] {
       targets: [{ expr: rate('memdedup_candidates_total', 'outcome'), legendFormat: '{{outcome}}' },
         { expr: rate('memdedup_candidates_total', 'priority'), legendFormat: 'priority {{priority}}' }] },
     { title: 'Decisions/s by action and method', unit: 'ops', description: 'What the cascade decided, and which stage decided it.',
-      targets: [{ expr: rate('memdedup_decisions_total', 'action, method'), legendFormat: '{{action}} ({{method}})' }] },
+      targets: [{ expr: rate('memdedup_decisions_total', 'action, method'), legendFormat: '{{action}} ({{method}})' },
+        { expr: rate('memdedup_decisions_total', 'policy'), legendFormat: 'policy {{policy}}' }] },
+    { title: 'Reversal rate by action and policy', unit: 'percentunit', thresholds: threshold('reversalRate'),
+      description: 'Decisions undone per decision, by the undone decision\'s action and policy (1 h), and the share of duplicate/updated '
+        + 'decisions undone over 24 h that MemdedupReversalRate watches. Compare the policies of an experiment here.',
+      targets: [{ expr: `${increase('memdedup_reversals_total', '1h', 'action, policy')} / (${increase('memdedup_decisions_total', '1h', 'action, policy')} > 0)`,
+        legendFormat: '{{policy}} {{action}} (1h)' },
+      { expr: `${increase('memdedup_reversals_total', '24h', 'policy', MERGES)} / (${increase('memdedup_decisions_total', '24h', 'policy', MERGES)} > 0)`,
+        legendFormat: '{{policy}} duplicate+updated (24h, alerted)' }] },
     { title: 'Decision latency (submit to decision)', unit: 's', description: 'p50/p95/p99 from acceptance to decision.',
       targets: [0.5, 0.95, 0.99].map((q) => ({ expr: quantile(q, 'memdedup_decision_latency_seconds'), legendFormat: `p${q * 100}` })) },
     { title: 'Batch duration', unit: 's', thresholds: threshold('processingTime'), description: 'Time to decide one lane batch; the alert watches p95.',

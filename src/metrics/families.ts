@@ -21,14 +21,22 @@ export const BREAKER_SCOPES = ['user', 'provider'] as const;
 export const BREAKER_STATES = ['open', 'halfOpen', 'closed'] as const;
 export const PROVIDERS = ['embedder', 'judge'] as const;
 export const ERROR_STAGES = ['batch', 'group-commit', 'journal-claim', 'journal-fail'] as const;
+/** The merges a wrong decision loses information in: what MemdedupReversalRate watches. */
+export const MERGE_ACTIONS = ['duplicate', 'updated'] as const;
+/** Stages that can reach a merge. */
+export const MERGE_METHODS = ['exact', 'lexical', 'semantic', 'judge'] as const;
 
 export function createFamilies(registry: Registry) {
   const r = [registry];
   return {
     candidates: new BoundCounter({ name: 'memdedup_candidates_total', help: 'Candidates submitted, by submit outcome (accepted, disabled, overloaded, rejected by the store) and priority.',
       labelNames: ['outcome', 'priority'] as const, registers: r }),
-    decisions: new BoundCounter({ name: 'memdedup_decisions_total', help: 'Decisions reached, by action and by the cascade stage that decided.',
-      labelNames: ['action', 'method'] as const, registers: r }),
+    decisions: new BoundCounter({ name: 'memdedup_decisions_total',
+      help: 'Decisions reached, by action, by the cascade stage that decided, and by dedup policy (a configured name).',
+      labelNames: ['action', 'method', 'policy'] as const, registers: r }),
+    reversals: new BoundCounter({ name: 'memdedup_reversals_total',
+      help: 'Decisions undone (evidence that they were wrong), by the undone decision\'s action, method and policy.',
+      labelNames: ['action', 'method', 'policy'] as const, registers: r }),
     decisionLatency: new BoundHistogram({ name: 'memdedup_decision_latency_seconds', help: 'Time from acceptance (durable in the journal) to decision.',
       labelNames: ['priority'] as const, buckets: LATENCY_BUCKETS, registers: r }),
     batchDuration: new BoundHistogram({ name: 'memdedup_batch_duration_seconds', help: 'Time to decide one lane batch, by mode.',
@@ -77,7 +85,10 @@ export type Families = ReturnType<typeof createFamilies>;
  * Series of bounded label sets start at zero, so `increase()` sees their first event
  * (a series born at 1 shows no increase) and dashboards show 0 rather than "no data".
  */
-export function zeroSeries(f: Families): void {
+export function zeroSeries(f: Families, policies: readonly string[] = ['default']): void {
+  for (const policy of policies) {
+    for (const action of MERGE_ACTIONS) for (const method of MERGE_METHODS) f.reversals.labels(action, method, policy);
+  }
   for (const outcome of SUBMIT_OUTCOMES) for (const priority of PRIORITIES) f.candidates.labels(outcome, priority);
   for (const scope of BREAKER_SCOPES) {
     for (const to of BREAKER_STATES) f.breakerTransitions.labels(scope, to);

@@ -43,4 +43,11 @@ export function countFlagEvaluations(flags: Flags, counts: FlagCounts): void {
     counts.record(name, on);
     return on;
   };
+  // A variant evaluation counts as `on` when the flag is on for the context, whichever variant it gave.
+  const getVariant = flags.getVariant.bind(flags);
+  flags.getVariant = (name, context, fallback) => {
+    const v = getVariant(name, context, fallback);
+    counts.record(name, v.feature_enabled);
+    return v;
+  };
 }

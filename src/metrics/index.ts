@@ -14,6 +14,7 @@ import { countFlagEvaluations, FlagCounts } from './flagCounts.js';
 
 export interface ObservedEngine extends MetricsSource {
   flags: Flags;
+  policies: MetricsSource['policies'] & { names: string[] };
 }
 
 export interface ObservabilityOptions {
@@ -37,7 +38,7 @@ export class Observability {
     this.registry = o.registry ?? new Registry();
     this.logger = createLogger(o.logLevel, o.logger);
     this.families = createFamilies(this.registry);
-    zeroSeries(this.families);
+    zeroSeries(this.families, engine.policies.names);
     // A host's own registry usually has the default Node metrics already; registering them twice throws.
     if (!this.registry.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics({ register: this.registry });
     countFlagEvaluations(engine.flags, this.flagCounts);

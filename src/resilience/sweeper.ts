@@ -12,6 +12,7 @@
 // (it would only compare lexically again); users whose breaker is open are skipped until the next pass.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { coerceError } from '../errors.js';
+import type { BatchPolicy } from '../dedup/decideBatch.js';
 import { recheckUser, type RecheckCounts } from '../dedup/recheck.js';
 import type { Deduper } from '../dedup/types.js';
 import type { EngineEvents } from '../engineEvents.js';
@@ -36,6 +37,8 @@ export interface SweepOptions {
 export interface SweeperOptions {
   store: Store;
   deduper: Deduper;
+  /** The user's dedup policy: a recheck decides with the thresholds a live batch would. */
+  policyFor?: (userId: string) => BatchPolicy;
   events: EngineEvents;
   /** Where a failed sweep goes (the engine sends store faults to StoreHealth, coalesced). @default an `error` event */
   onError?: (stage: 'sweep', error: Error) => void;
@@ -142,7 +145,7 @@ export class Sweeper {
   private async recheck(userId: string, ids: string[]): Promise<RecheckCounts | null> {
     for (let i = 0; i < VERSION_RETRIES; i++) {
       try {
-        const counts = await recheckUser({ store: this.o.store, deduper: this.o.deduper }, userId, ids);
+        const counts = await recheckUser({ store: this.o.store, deduper: this.o.deduper, policyFor: this.o.policyFor }, userId, ids);
         if (counts) {
           if (counts.checked) this.o.onCommitted(userId);
           return counts;

@@ -13,7 +13,7 @@ import type { Candidate, MemdedupEvent, Memory } from '../types.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { PgWake } from './pgWake.js';
 import { PG_MIGRATIONS, pgSchemaName } from './postgresSchema.js';
-import { EVENT_COLUMNS, MEMORY_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory } from './rows.js';
+import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory } from './rows.js';
 import type { BatchCommit, JournalFailure, Page, PageQuery, Store, StoreTiming, UserSnapshot } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -260,7 +260,7 @@ export class PostgresStore implements Store {
           part.flatMap(memoryParams));
         }
         for (const part of chunks(b.events)) {
-          await c.query(`INSERT INTO ${this.t.events} (${EVENT_COLUMNS}) VALUES ${values(part.length, 15)}`, part.flatMap(eventParams));
+          await c.query(`INSERT INTO ${this.t.events} (${EVENT_COLUMNS}) VALUES ${values(part.length, EVENT_PARAMS)}`, part.flatMap(eventParams));
         }
         for (const u of b.undone ?? []) await c.query(`UPDATE ${this.t.events} SET undone_by = $1 WHERE id = $2`, [u.undoneBy, u.eventId]);
         if (b.journalIds.length > 0) await c.query(this.named(`DELETE FROM ${this.t.journal} WHERE id = ANY($1::text[])`, [b.journalIds]));
@@ -359,7 +359,7 @@ export class PostgresStore implements Store {
         await c.query(`INSERT INTO ${this.t.memories} (${MEMORY_COLUMNS}) VALUES ${values(part.length, 10)} ON CONFLICT (id) DO NOTHING`, part.flatMap(memoryParams));
       }
       for (const part of chunks(r.events ?? [])) {
-        await c.query(`INSERT INTO ${this.t.events} (${EVENT_COLUMNS}) VALUES ${values(part.length, 15)} ON CONFLICT DO NOTHING`, part.flatMap(eventParams));
+        await c.query(`INSERT INTO ${this.t.events} (${EVENT_COLUMNS}) VALUES ${values(part.length, EVENT_PARAMS)} ON CONFLICT DO NOTHING`, part.flatMap(eventParams));
       }
       for (const part of chunks(r.journal ?? [])) {
         await c.query(`INSERT INTO ${this.t.journal} (id, user_id, text, priority, source, accepted_at, attempts, last_error, not_before, dead, lease_until)

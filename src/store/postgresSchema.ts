@@ -66,6 +66,12 @@ export const PG_MIGRATIONS: string[] = [
   -- The poller looks for the few rows nobody holds among many leased ones.
   CREATE INDEX IF NOT EXISTS journal_free ON {s}.journal (lease_until) WHERE dead = 0;
   `,
+  // Dedup policies (issue 15): the policy of every event, so reversals can be compared per policy; events
+  // before it were all decided by the built-in one. `memdedup report --since` reads events by time.
+  `
+  ALTER TABLE {s}.events ADD COLUMN IF NOT EXISTS policy text NOT NULL DEFAULT 'default';
+  CREATE INDEX IF NOT EXISTS events_at ON {s}.events (at);
+  `,
 ];
 
 export const DEFAULT_PG_SCHEMA = 'memdedup';

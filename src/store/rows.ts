@@ -26,15 +26,17 @@ export function rowToEvent(r: Row): MemdedupEvent {
     candidateText: strOrNull(r.candidate_text), previousText: strOrNull(r.previous_text),
     method: (r.method ?? null) as MemdedupEvent['method'], score: r.score === null || r.score === undefined ? null : num(r.score),
     reasons: JSON.parse(String(r.reasons ?? '[]')) as string[], undoes: strOrNull(r.undoes), undoneBy: strOrNull(r.undone_by),
-    at: num(r.at),
+    policy: r.policy === null || r.policy === undefined ? 'default' : String(r.policy), at: num(r.at),
   };
 }
 
 export function eventParams(e: MemdedupEvent): unknown[] {
   return [e.id, e.userId, e.candidateId, e.action, e.memoryId, e.comparedMemoryId, e.comparedText, e.candidateText,
-    e.previousText, e.method, e.score, JSON.stringify(e.reasons), e.undoes, e.undoneBy, e.at];
+    e.previousText, e.method, e.score, JSON.stringify(e.reasons), e.undoes, e.undoneBy, e.at, e.policy];
 }
-export const EVENT_COLUMNS = 'id, user_id, candidate_id, action, memory_id, compared_memory_id, compared_text, candidate_text, previous_text, method, score, reasons, undoes, undone_by, at';
+export const EVENT_COLUMNS = 'id, user_id, candidate_id, action, memory_id, compared_memory_id, compared_text, candidate_text, previous_text, method, score, reasons, undoes, undone_by, at, policy';
+/** Parameters per event row (multi-row INSERTs). */
+export const EVENT_PARAMS = 16;
 
 export function rowToCandidate(r: Row): Candidate {
   const c: Candidate = {

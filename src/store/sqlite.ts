@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Candidate, MemdedupEvent, Memory } from '../types.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
-import { EVENT_COLUMNS, MEMORY_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory } from './rows.js';
+import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory } from './rows.js';
 import { SqliteCheckpointer } from './sqliteCheckpointer.js';
 import { SQLITE_MIGRATIONS } from './sqliteSchema.js';
 import type { BatchCommit, JournalFailure, Page, PageQuery, Store, UserSnapshot } from './types.js';
@@ -70,7 +70,7 @@ export class SqliteStore implements Store {
       upsertMemory: d.prepare(`INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)
         ON CONFLICT(id) DO UPDATE SET text = excluded.text, status = excluded.status, version = excluded.version,
         seen_count = excluded.seen_count, needs_recheck = excluded.needs_recheck, sources = excluded.sources, updated_at = excluded.updated_at`),
-      insertEvent: d.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
+      insertEvent: d.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (${qs(EVENT_PARAMS)})`),
       undone: d.prepare(`UPDATE events SET undone_by = ? WHERE id = ?`),
       memory: d.prepare(`SELECT * FROM memories WHERE id = ?`),
       event: d.prepare(`SELECT * FROM events WHERE id = ?`),

@@ -56,4 +56,10 @@ export const SQLITE_MIGRATIONS: string[] = [
   `,
   // The poller looks for rows nobody holds; most journal rows are leased, so find the free ones by index.
   `CREATE INDEX IF NOT EXISTS journal_free ON journal (lease_until, dead, not_before);`,
+  // Dedup policies (issue 15): the policy of every event, so reversals can be compared per policy; events
+  // before it were all decided by the built-in one. `memdedup report --since` reads events by time.
+  `
+  ALTER TABLE events ADD COLUMN policy TEXT NOT NULL DEFAULT 'default';
+  CREATE INDEX IF NOT EXISTS events_at ON events (at);
+  `,
 ];

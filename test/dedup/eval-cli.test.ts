@@ -82,3 +82,29 @@ describe('memdedup eval', () => {
     expect(run([]).status).toBe(2);
   });
 });
+
+describe('--policy', () => {
+  const dir = tempDir();
+  const pairs = join(dir, 'pairs.jsonl');
+  const config = join(dir, 'config.json');
+  writeFileSync(pairs, jsonl([{ a: 'Owns a red bicycle', b: 'Owns a bicycle', label: 'duplicate' }, { a: 'Likes tea', b: 'Likes coffee', label: 'distinct' }]));
+  writeFileSync(config, JSON.stringify({ engine: { dedup: { policies: { strict: { thresholds: { duplicate: 0.95 } } } } } }));
+
+  it('evaluates a configured policy with its thresholds, and names it in the output', () => {
+    const strict = run(['--pairs', pairs, '--policy', 'strict', '--config', config, '--json']);
+    expect(strict.status, strict.stderr).toBe(0);
+    const s = JSON.parse(strict.stdout);
+    expect(s).toMatchObject({ policy: 'strict', thresholds: { duplicate: 0.95 }, pairs: 2 });
+    const dflt = JSON.parse(run(['--pairs', pairs, '--policy', 'default', '--config', config, '--json']).stdout);
+    expect(dflt).toMatchObject({ policy: 'default', thresholds: {} });
+    // The strict profile keeps the near duplicate apart; the built-in one merges it.
+    expect(s.confusion.duplicate.distinct).toBe(1);
+    expect(dflt.confusion.duplicate.duplicate).toBe(1);
+  });
+
+  it('refuses a policy the config does not define, naming the ones it does', () => {
+    const r = run(['--pairs', pairs, '--policy', 'lenient', '--config', config]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--policy names no policy configured in .*config\.json; configured: default, strict/);
+  });
+});

@@ -15,15 +15,23 @@ export function tempDir(prefix = 'memdedup-test-'): string {
 export function writeFlagsFile(dir: string, overrides: Record<string, unknown> = {}): string {
   const file = join(dir, 'flags.json');
   const features = SEED_FLAGS.map((name) => overrides[name] ?? { name, enabled: true, strategies: [{ name: 'default', parameters: {} }] });
+  for (const [name, f] of Object.entries(overrides)) if (!SEED_FLAGS.includes(name)) features.push(f);
   writeFileSync(file, JSON.stringify({ version: 1, features }, null, 2));
   return file;
 }
 
-export async function testEngine(o: EngineOptions & { dir?: string; file?: boolean } = {}, internals?: EngineInternals): Promise<{ engine: Engine; dir: string; dbPath: string; flagsFile: string }> {
+/** The `memory.dedup-policy` flag splitting users between policies by variant weight (out of 1000), sticky on userId. */
+export function policySplit(weights: Record<string, number>, enabled = true): Record<string, unknown> {
+  return { 'memory.dedup-policy': { name: 'memory.dedup-policy', enabled, strategies: [{ name: 'default', parameters: {} }],
+    variants: Object.entries(weights).map(([name, weight]) => ({ name, weight, weightType: 'variable', stickiness: 'userId' })) } };
+}
+
+export async function testEngine(o: EngineOptions & { dir?: string; file?: boolean; flagOverrides?: Record<string, unknown> } = {}, internals?: EngineInternals):
+Promise<{ engine: Engine; dir: string; dbPath: string; flagsFile: string }> {
   const dir = o.dir ?? tempDir();
-  const flagsFile = writeFlagsFile(dir);
+  const flagsFile = writeFlagsFile(dir, o.flagOverrides);
   const dbPath = o.file === false ? ':memory:' : join(dir, 'test.db');
-  const { dir: _d, file: _f, ...rest } = o;
+  const { dir: _d, file: _f, flagOverrides: _o, ...rest } = o;
   // Batch log lines at 'info' would flood the test output; tests that read logs pass their own logger.
   const engine = await Engine.create({ store: { kind: 'sqlite', path: dbPath }, flags: { kind: 'embedded', file: flagsFile }, logLevel: 'silent', ...rest }, internals);
   return { engine, dir, dbPath, flagsFile };

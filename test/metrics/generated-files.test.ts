@@ -37,7 +37,7 @@ describe('generated operator files', () => {
     const runbooks = anchors(read('docs/operations.md'));
     const { groups } = renderRules(resolveAlerts());
     expect(groups[0]!.rules.map((r) => r.alert)).toEqual(
-      ['MemdedupProcessingSlow', 'MemdedupChatImpact', 'MemdedupQueueBacklog', 'MemdedupErrorRate', 'MemdedupBreakerOpen']);
+      ['MemdedupProcessingSlow', 'MemdedupChatImpact', 'MemdedupQueueBacklog', 'MemdedupErrorRate', 'MemdedupBreakerOpen', 'MemdedupReversalRate']);
     for (const r of groups[0]!.rules) {
       expect(r.for).toMatch(/^\d+[smh]$/);
       expect(['warning', 'critical']).toContain(r.labels.severity);
@@ -67,7 +67,7 @@ describe('generated operator files', () => {
 
   it.skipIf(!hasPromtool())('passes `promtool check rules` and the rule unit tests in test/rules', () => {
     const check = promtool(['check', 'rules', join(ROOT, 'config', 'alerts.yml')]);
-    expect(check.out).toContain('SUCCESS: 5 rules found');
+    expect(check.out).toContain('SUCCESS: 6 rules found');
     expect(check.code).toBe(0);
     const unit = promtool(['test', 'rules', join(ROOT, 'test', 'rules', 'alerts.test.yml')]);
     expect(unit.out).toContain('SUCCESS');

@@ -23,7 +23,7 @@ export function mem(userId: string, extra: Partial<Memory> = {}): Memory {
 export function ev(userId: string, candidateId: string | null, memoryId: string | null, extra: Partial<MemdedupEvent> = {}): MemdedupEvent {
   return { id: randomUUID(), userId, candidateId, action: 'added', memoryId, comparedMemoryId: null, comparedText: null,
     candidateText: 'text', previousText: null, method: 'none', score: 0.25, reasons: ['new-fact'], undoes: null, undoneBy: null,
-    at: Date.now(), ...extra };
+    policy: 'default', at: Date.now(), ...extra };
 }
 const lease = (owner: string, ms = 60_000) => ({ owner, until: Date.now() + ms });
 
@@ -192,6 +192,16 @@ export function storeContract(name: string, open: StoreFactory): void {
       expect(await store.commit({ userId: 'u1', expectedVersion: 1, memories: [], events: [undo], undone: [{ eventId: e.id, undoneBy: undo.id }], journalIds: [] })).toBe(true);
       expect((await store.event(e.id))?.undoneBy).toBe(undo.id);
       expect(await store.event(undo.id)).toEqual(undo);
+    });
+
+    it('keeps the policy of each event', async () => {
+      const c = cand('pol');
+      const m = mem('pol', { text: c.text });
+      const e = ev('pol', c.id, m.id, { policy: 'strict' });
+      expect(await store.commit({ userId: 'pol', expectedVersion: 0, memories: [m], events: [e], journalIds: [] })).toBe(true);
+      expect((await store.event(e.id))?.policy).toBe('strict');
+      expect((await store.eventsForCandidates([c.id]))[0]?.policy).toBe('strict');
+      expect((await store.events('pol', {})).items.map((x) => x.policy)).toEqual(['strict']);
     });
 
     it('pages memories and events with opaque cursors, by insertion order', async () => {
