@@ -1,5 +1,6 @@
 // A user's dedup policy comes from the memory.dedup-policy flag's variant: the split is by userId and sticky,
 // the policy's thresholds decide, and every event and decision records it. Anything else means `default`.
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import { createFlags } from '../../src/flags/index.js';
@@ -56,8 +57,8 @@ describe('policy by variant', () => {
 
   it('falls back to default: flag off, no variants, a variant naming no configured policy (logged once), no flag at all', async () => {
     const logs: string[] = [];
-    const logger = { child: () => logger, warn: (o: unknown, m: string) => logs.push(`${m} ${JSON.stringify(o)}`),
-      info() {}, error() {}, debug() {}, trace() {}, fatal() {}, level: 'warn' } as never;
+    // A real pino logger writing into the array: the engine logs through the host's logger as it would in production.
+    const logger = pino({ level: 'warn' }, { write: (line: string) => { logs.push(line); } });
     const cases = [policySplit({ strict: 1000 }, false), { [POLICY_FLAG]: { name: POLICY_FLAG, enabled: true, strategies: [{ name: 'default' }] } },
       policySplit({ lenient: 1000 }), {}];
     for (const flags of cases) {
