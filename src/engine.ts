@@ -22,6 +22,7 @@ import { failureKind } from './resilience/retry.js';
 import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweeper.js';
 import { UserBreakers, type BreakerState } from './resilience/userBreakers.js';
 import { openStore } from './store/index.js';
+import { erasedDecision, UserErasedError } from './store/tombstones.js';
 import type { BatchCommit, Page, Store } from './store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory, MemoryStatus, Submission } from './types.js';
 
@@ -52,8 +53,6 @@ const LEASE_MS = 10 * 60_000;
 const CLAIM_CHUNK = 1000;
 /** Synchronous batch work per event-loop turn before the host gets the loop back. */
 const SLICE_MS = 4;
-/** How long erase() waits for the user's batch in flight before deleting anyway. */
-const ERASE_WAIT_MS = 30_000;
 
 export interface EngineStatus {
   closed: boolean;
@@ -75,7 +74,7 @@ export class Engine {
   private readonly lanes: Lanes;
   private readonly cache: IndexCache;
   private readonly runner: BatchRunner;
-  private readonly erasures = new Erasures();
+  private readonly erasures: Erasures;
   private pollTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   /** Lease and poll intervals: the store's when it is shared by processes (PostgreSQL), else the defaults. */
@@ -96,7 +95,11 @@ export class Engine {
     this.options = options;
     this.leaseMs = store.timing?.leaseMs ?? LEASE_MS;
     this.pollMs = store.timing?.pollMs ?? POLL_MS;
-    this.cache = new IndexCache(store, deduper, options.indexCacheUsers);
+    // Half the tombstone ttl: a cached state is never older than the tombstones that guard it.
+    this.cache = new IndexCache(store, deduper, options.indexCacheUsers, options.tombstoneTtlMs / 2,
+      (error) => this.emitter.safeEmit('error', { stage: 'vector-store', error: coerceError(error) }));
+    this.erasures = new Erasures({ store, ttlMs: options.tombstoneTtlMs,
+      onError: (stage, error) => this.emitter.safeEmit('error', { stage, error: coerceError(error) }) });
     this.intake = new GroupCommit({
       store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + this.leaseMs }),
       onDurable: (rows) => this.onDurable(rows),
@@ -126,7 +129,7 @@ export class Engine {
     this.lanes = new Lanes({
       concurrency: options.concurrency,
       batchSize: (userId) => (this.flags.isEnabled(FLAG_NAMES.batchProcessing, { userId }, true) ? options.batchSize : 1),
-      run: (userId, batch) => this.runBatch(userId, batch),
+      run: (userId, batch) => this.runner.run(userId, batch),
       // Only when nothing in a batch waits on I/O; with PostgreSQL or a provider, awaits yield by themselves.
       slicer: store.kind === 'sqlite' && options.embedder.kind === 'lexical' && !options.judge ? new TimeSlicer(SLICE_MS) : undefined,
     });
@@ -149,7 +152,7 @@ export class Engine {
       onProviderCall: (provider, durationMs, outcome) => engine.emitter.safeEmit('provider', { provider, durationMs, outcome }) });
     const engine = new Engine(o, store, flags, internals.deduper ? internals.deduper(base) : base);
     emitBreaker = (name, state) => engine.emitter.safeEmit('breaker', { scope: 'provider', name, state });
-    if (internals.background !== false) { engine.startPolling(); engine.sweeper.start(); }
+    if (internals.background !== false) { engine.startPolling(); engine.sweeper.start(); engine.erasures.start(); }
     engine.observability.start();
     return engine;
   }
@@ -194,13 +197,6 @@ export class Engine {
       this.emitter.safeEmit('submitted', { candidate: c, status: 'accepted' });
       this.lanes.enqueue(c);
     }
-  }
-
-  /** Candidates of a user erased after they were accepted are dropped here, before anything is written. */
-  private async runBatch(userId: string, batch: Candidate[]): Promise<void> {
-    const { keep, erased } = this.erasures.split(batch);
-    for (const c of erased) this.settle(c, erasedDecision(c));
-    if (keep.length > 0) await this.runner.run(userId, keep);
   }
 
   private settle(c: Candidate, d: Decision): void {
@@ -363,11 +359,18 @@ export class Engine {
 
   private async commitOperator(userId: string, plan: () => Promise<Omit<BatchCommit, 'expectedVersion'>>): Promise<MemdedupEvent> {
     for (let attempt = 0; attempt < 10; attempt++) {
+      const readAt = Date.now();
       const version = await this.store.userVersion(userId);
       const p = await plan();
-      if (await this.store.commit({ ...p, expectedVersion: version })) {
-        this.cache.invalidate(userId);
-        return p.events[0]!;
+      try {
+        if (await this.store.commit({ ...p, expectedVersion: version, readAt })) {
+          this.cache.invalidate(userId);
+          return p.events[0]!;
+        }
+      } catch (e) {
+        // Erased meanwhile: plan again on what is left (the memory or event is gone: NOT_FOUND).
+        if (!(e instanceof UserErasedError)) throw e;
+        while (Date.now() <= e.erasedAt) await sleep(1);
       }
     }
     throw new MemdedupError('VERSION_CONFLICT', `user ${userId} kept changing; try again`);
@@ -376,22 +379,18 @@ export class Engine {
   /** Right to erasure: every row of the user, gone. The only hard delete. */
   async erase(userId: string): Promise<{ removed: number }> {
     validateId('userId', userId, 128);
-    // Fence first: nothing of the user accepted until now may be decided (and so written) from here on.
-    const fencedUpTo = this.erasures.begin(userId);
-    // Buffered candidates become journal rows, so the delete below takes them too.
+    // The erase time: the user's candidates accepted up to now are dropped by any process that tries to commit them.
+    const at = Date.now();
+    // Buffered candidates become journal rows, so the delete takes them too.
     await this.intake.flush();
-    // A batch of the user already in flight finishes; queued ones are dropped by the fence.
-    const deadline = Date.now() + ERASE_WAIT_MS;
-    while (this.lanes.has(userId) && Date.now() < deadline) await sleep(5);
+    const removed = await this.erasures.erase(userId, at);
+    // Waiting here for a retry: their journal rows are gone, nothing would bring them back.
     for (const entry of this.inflight.values()) {
-      if (entry.candidate.userId === userId && entry.state === 'retry') this.settle(entry.candidate, erasedDecision(entry.candidate));
+      const c = entry.candidate;
+      if (c.userId === userId && entry.state === 'retry' && c.acceptedAt <= at) this.settle(c, erasedDecision(c));
     }
-    const removed = await this.store.erase(userId);
     this.cache.invalidate(userId);
     this.breakers.forget(userId);
-    // acceptedAt has millisecond resolution: return only once the clock has passed the fence, so a
-    // candidate submitted after erase() resolves is never taken for one from before it.
-    while (Date.now() <= fencedUpTo) await sleep(1);
     return { removed };
   }
 
@@ -449,6 +448,7 @@ export class Engine {
   private async shutdown(): Promise<void> {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.erasures.stop();
     await this.sweeper.stop();
     await this.intake.flush();
     this.intake.stop();
@@ -481,10 +481,6 @@ export class Engine {
       breakers: { provider: { ...this.deduper.providerStates?.() }, user: { live: this.breakers.live, open: this.breakers.open } },
     };
   }
-}
-
-function erasedDecision(c: Candidate): Decision {
-  return { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['user-erased'] };
 }
 
 function settled(c: Candidate, status: Submission['status'], d: Decision): Submission {

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { resolveAlerts, type AlertsOptions, type ResolvedAlerts } from './alerts/definitions.js';
 import { invalidInput } from './errors.js';
 import { checkLogLevel } from './log/logger.js';
+import { DEFAULT_TOMBSTONE_TTL_MS } from './store/tombstones.js';
 
 export type StoreOptions =
   | { kind: 'sqlite'; path: string }
@@ -59,6 +60,11 @@ export interface EngineOptions {
   alerts?: AlertsOptions;
   /** Cascade tuning; thresholds default to the values calibrated on the dev data. */
   dedup?: { thresholds?: Partial<DedupThresholds> };
+  /**
+   * How long an erased user's tombstone is kept (every commit in every process checks it). Must outlast the longest
+   * a candidate can wait between accept and commit (a store outage, a dead letter). @default 86400000 (24 h)
+   */
+  tombstoneTtlMs?: number;
 }
 
 /** Policy thresholds (see src/dedup/policy.ts for what each one gates). */
@@ -86,6 +92,7 @@ export interface ResolvedOptions {
   registry: Registry | undefined;
   alerts: ResolvedAlerts;
   dedup: { thresholds: Partial<DedupThresholds> };
+  tombstoneTtlMs: number;
 }
 
 const DEFAULTS: ResolvedOptions = {
@@ -110,6 +117,7 @@ const DEFAULTS: ResolvedOptions = {
   registry: undefined,
   alerts: resolveAlerts(),
   dedup: { thresholds: {} },
+  tombstoneTtlMs: DEFAULT_TOMBSTONE_TTL_MS,
 };
 export const DEFAULT_OPTIONS: Readonly<ResolvedOptions> = Object.freeze(DEFAULTS);
 
@@ -162,6 +170,7 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
     registry: o.registry,
     alerts: resolveAlerts(o.alerts),
     dedup: { thresholds: thresholds(o.dedup?.thresholds) },
+    tombstoneTtlMs: positiveInt('tombstoneTtlMs', o.tombstoneTtlMs, d.tombstoneTtlMs),
   };
 }
 

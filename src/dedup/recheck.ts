@@ -11,7 +11,9 @@
 //                          the newer stays. Event: action `superseded`, memoryId = newer, comparedMemoryId = older.
 //   added               -> nothing to merge: only the flag is cleared (no event).
 import { newId } from '../ids.js';
+import { UserErasedError } from '../store/tombstones.js';
 import type { Store } from '../store/types.js';
+import { indexSnapshot } from './indexCache.js';
 import type { MemdedupEvent, Memory } from '../types.js';
 import type { Deduper } from './types.js';
 
@@ -23,9 +25,10 @@ export interface RecheckCounts { checked: number; merged: number; superseded: nu
 export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: () => number }, userId: string, ids: string[]): Promise<RecheckCounts | null> {
   const { store, deduper } = deps;
   const now = (deps.now ?? Date.now)();
+  const readAt = Date.now();
   const snap = await store.loadUser(userId);
   const memories = new Map(snap.memories.map((m) => [m.id, m]));
-  const index = await deduper.createIndex(snap.memories);
+  const index = await indexSnapshot(store, deduper, snap);
   const changed = new Map<string, Memory>();
   const events: MemdedupEvent[] = [];
   const counts: RecheckCounts = { checked: 0, merged: 0, superseded: 0 };
@@ -67,6 +70,12 @@ export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: 
     }
   }
   if (changed.size === 0) return counts;
-  const ok = await store.commit({ userId, expectedVersion: snap.version, memories: [...changed.values()], events, journalIds: [] });
-  return ok ? counts : null;
+  try {
+    const ok = await store.commit({ userId, expectedVersion: snap.version, memories: [...changed.values()], events, journalIds: [], readAt });
+    return ok ? counts : null;
+  } catch (e) {
+    // Erased since the snapshot (in any process): nothing of it may be written back; a reload finds what is left.
+    if (e instanceof UserErasedError) return null;
+    throw e;
+  }
 }

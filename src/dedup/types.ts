@@ -1,5 +1,6 @@
 // The dedup seam: prepare candidate texts (batched, may call a provider), then decide each against a user's index.
 import type { DedupAction, Method } from '../types.js';
+import type { MemoryVector } from '../store/types.js';
 import type { Shape } from './shape.js';
 
 /** A text made ready for comparison: normalized, keyed, featurized. */
@@ -55,7 +56,11 @@ export interface DecideOptions {
 
 export interface Deduper {
   prepare(texts: string[]): Promise<Prepared[]>;
-  createIndex(memories: { id: string; text: string }[]): Promise<UserIndex>;
+  /**
+   * Builds a user's index. A memory's stored `vector` is used when it is of the configured model; the others are
+   * embedded (batched) when a provider is configured.
+   */
+  createIndex(memories: { id: string; text: string; vector?: MemoryVector }[]): Promise<UserIndex>;
   decide(p: Prepared, index: UserIndex, opts?: DecideOptions): Promise<Verdict>;
   /** Provider breaker states (embedder, judge), when providers are configured. */
   providerStates?(): { embedder?: 'closed' | 'open' | 'halfOpen'; judge?: 'closed' | 'open' | 'halfOpen' };
