@@ -51,6 +51,8 @@ const POLL_MS = 500;
 /** How long a claimed journal row belongs to this process before another may take it. */
 const LEASE_MS = 10 * 60_000;
 const CLAIM_CHUNK = 1000;
+/** The sweep lease on a store one process owns (SQLite): long enough for any slice, short enough after a crash. */
+const SWEEP_LEASE_MS = 60_000;
 /** Synchronous batch work per event-loop turn before the host gets the loop back. */
 const SLICE_MS = 4;
 
@@ -115,6 +117,7 @@ export class Engine {
       providersUp: () => !Object.values(this.deduper.providerStates?.() ?? {}).includes('open'),
       userBlocked: (userId) => this.breakers.state(userId) === 'open',
       onCommitted: (userId) => this.cache.invalidate(userId),
+      lease: { owner: this.instanceId, ttlMs: store.timing?.leaseMs ?? SWEEP_LEASE_MS },
     });
     // A breaker that closes (a user's, or a provider's, whoever emits it) means fallbacks can now get the full cascade.
     this.emitter.on('breaker', (e) => { if (e.state === 'closed') this.sweeper.kick(); });

@@ -13,6 +13,8 @@ export interface EngineEventMap {
   fallback: [{ userId: string; size: number; fallback: 'store-exact' | 'defer'; reason?: string }];
   breaker: [{ scope: 'user' | 'provider'; name: string; state: 'open' | 'halfOpen' | 'closed' }];
   error: [{ stage: string; error: Error }];
+  /** The sweep decided these flagged memories of a user again (one attempt; `committed` false: the version moved). */
+  recheck: [{ userId: string; ids: string[]; committed: boolean }];
   /** One call to an embedder or judge provider (counted by memdedup_provider_calls_total). */
   provider: [{ provider: 'embedder' | 'judge'; durationMs: number; outcome: 'ok' | 'error' | 'rejected' }];
 }

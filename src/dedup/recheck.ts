@@ -22,7 +22,8 @@ export const SWEEP_CANDIDATE_PREFIX = 'sweep:';
 export interface RecheckCounts { checked: number; merged: number; superseded: number }
 
 /** Rechecks `ids` of one user; resolves null (nothing written) when the user version moved meanwhile. */
-export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: () => number }, userId: string, ids: string[]): Promise<RecheckCounts | null> {
+export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: () => number; onChecked?: (ids: string[], committed: boolean) => void },
+  userId: string, ids: string[]): Promise<RecheckCounts | null> {
   const { store, deduper } = deps;
   const now = (deps.now ?? Date.now)();
   const readAt = Date.now();
@@ -39,9 +40,11 @@ export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: 
   const order = new Map(snap.memories.map((m, i) => [m.id, i]));
   // A flagged memory resolved by another one's recheck (superseded by it) counts as checked too.
   counts.checked = ids.filter((id) => memories.get(id)?.needsRecheck).length;
+  const decided: string[] = [];
   for (const id of ids) {
     const m = memories.get(id);
     if (!m || !m.needsRecheck) continue;
+    decided.push(id);
     const p = index.get(m.id) ?? (await deduper.prepare([m.text]))[0]!;
     index.remove(m.id);
     const v = await deduper.decide(p, index, {});
@@ -70,12 +73,13 @@ export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: 
     }
   }
   if (changed.size === 0) return counts;
+  let ok = false;
   try {
-    const ok = await store.commit({ userId, expectedVersion: snap.version, memories: [...changed.values()], events, journalIds: [], readAt });
-    return ok ? counts : null;
+    ok = await store.commit({ userId, expectedVersion: snap.version, memories: [...changed.values()], events, journalIds: [], readAt });
   } catch (e) {
     // Erased since the snapshot (in any process): nothing of it may be written back; a reload finds what is left.
-    if (e instanceof UserErasedError) return null;
-    throw e;
+    if (!(e instanceof UserErasedError)) throw e;
   }
+  deps.onChecked?.(decided, ok);
+  return ok ? counts : null;
 }
