@@ -22,6 +22,11 @@ export interface HttpOptions {
   registry?: MetricsSource;
   /** Structured log lines (erasures as a count, internal errors without request data). @default the engine's logger, else stdout */
   log?: (line: Record<string, unknown>) => void;
+  /**
+   * How long POST /api/memory/candidates waits for its candidates to be durable; then 503 STORE_UNAVAILABLE with
+   * Retry-After (the candidates stay buffered and are written when the store is back). @default 10000
+   */
+  durableTimeoutMs?: number;
 }
 
 export function createApp(engine: Engine, o: HttpOptions = {}): Express {
@@ -41,7 +46,7 @@ export function createApp(engine: Engine, o: HttpOptions = {}): Express {
   app.use(requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT, type: () => true, strict: false }));
   app.use(opsRoutes(engine, registry));
-  app.use('/api/memory', memoryRoutes(engine, { diagnostics: o.diagnostics, registry, log }));
+  app.use('/api/memory', memoryRoutes(engine, { diagnostics: o.diagnostics, registry, log, durableTimeoutMs: o.durableTimeoutMs }));
   app.use(notFound);
   app.use(errorHandler((err) => log({ level: 'error', msg: 'internal error', error: err instanceof Error ? err.message : String(err) })));
   return app;

@@ -130,6 +130,9 @@ export class PostgresStore implements Store {
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
+    // pg-pool listens for errors on idle clients only: a checked-out client whose server goes away emits 'error'
+    // with nobody listening, which would crash the host. The query in progress rejects anyway; that is the report.
+    c.on('error', ignore);
     try {
       await c.query('BEGIN');
       const out = await fn(c);
@@ -139,6 +142,7 @@ export class PostgresStore implements Store {
       await c.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
+      c.removeListener('error', ignore);
       c.release();
     }
   }
@@ -446,3 +450,5 @@ export class PostgresStore implements Store {
 }
 
 class VersionMoved extends Error {}
+
+function ignore(): void { /* see tx() */ }
