@@ -11,6 +11,8 @@ import { MemdedupError } from '../errors.js';
 import type { StoreOptions } from '../options.js';
 import type { Candidate, MemdedupEvent, Memory } from '../types.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
+import { importRows, type ImportRows } from './pgImport.js';
+import { CHUNK, chunks, values, type PgTables } from './pgSql.js';
 import { PgWake } from './pgWake.js';
 import { PG_MIGRATIONS, pgSchemaName } from './postgresSchema.js';
 import { EVENT_COLUMNS, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToVectors,
@@ -24,26 +26,11 @@ export type PostgresStoreOptions = Extract<StoreOptions, { kind: 'postgres' }>;
 /** Defaults for a shared store: a lease short enough that a dead process's work moves on within seconds. */
 export const PG_TIMING: StoreTiming = { leaseMs: 20_000, pollMs: 500 };
 const JOURNAL_COLS = 'id, user_id, text, priority, source, accepted_at, attempts, lease_owner, lease_until';
-/** Rows per multi-row INSERT (PostgreSQL binds at most 65535 parameters). */
-const CHUNK = 1000;
 const UNIQUE_VIOLATION = '23505';
 /** Liveness rows of processes gone this long are removed. */
 const INSTANCE_FORGET_MS = 3_600_000;
 /** What API reads select: everything but the vector bytes. */
 const MEMORY_READ = `seq, pos, ${MEMORY_COLUMNS}`;
-
-/** `($1,$2,..),($k,..)` for `rows` rows of `cols` parameters each. */
-function values(rows: number, cols: number): string {
-  const out: string[] = [];
-  for (let r = 0; r < rows; r++) out.push(`(${Array.from({ length: cols }, (_, c) => `$${r * cols + c + 1}`).join(',')})`);
-  return out.join(',');
-}
-
-function chunks<T>(xs: T[], n = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
-}
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
@@ -51,8 +38,7 @@ export class PostgresStore implements Store {
   readonly schema: string;
   private readonly pool: pg.Pool;
   private readonly wake: PgWake;
-  private readonly t: { meta: string; users: string; journal: string; memories: string; events: string; migrations: string; instances: string;
-    tombstones: string; leases: string };
+  private readonly t: PgTables;
   private closed = false;
   private readonly names = new Map<string, string>();
 
@@ -415,37 +401,8 @@ export class PostgresStore implements Store {
   }
 
   /** Cross-store copy (migrate-store): inserts rows as they are, in the order given; existing ids are kept. */
-  async importRows(r: { users?: { userId: string; version: number }[]; memories?: Memory[]; events?: MemdedupEvent[];
-    journal?: (Candidate & { lastError?: string; notBefore?: number; dead?: boolean })[]; meta?: { key: string; value: string }[] }): Promise<void> {
-    await this.tx(async (c) => {
-      for (const part of chunks(r.users ?? [])) {
-        await c.query(`INSERT INTO ${this.t.users} AS u (user_id, version) VALUES ${values(part.length, 2)}
-          ON CONFLICT (user_id) DO UPDATE SET version = greatest(u.version, excluded.version)`, part.flatMap((x) => [x.userId, x.version]));
-      }
-      for (const part of chunks(r.memories ?? [])) {
-        await c.query(`INSERT INTO ${this.t.memories} (${MEMORY_COLUMNS}) VALUES ${values(part.length, 10)} ON CONFLICT (id) DO NOTHING`, part.flatMap(memoryParams));
-      }
-      for (const part of chunks(r.events ?? [])) {
-        await c.query(`INSERT INTO ${this.t.events} (${EVENT_COLUMNS}) VALUES ${values(part.length, 15)} ON CONFLICT DO NOTHING`, part.flatMap(eventParams));
-      }
-      for (const part of chunks(r.journal ?? [])) {
-        await c.query(`INSERT INTO ${this.t.journal} (id, user_id, text, priority, source, accepted_at, attempts, last_error, not_before, dead, lease_until)
-          VALUES ${values(part.length, 11)} ON CONFLICT (id) DO NOTHING`,
-        part.flatMap((j) => [j.id, j.userId, j.text, j.priority, j.source ?? null, j.acceptedAt, j.attempts, j.lastError ?? null, j.notBefore ?? 0, j.dead ? 1 : 0, 0]));
-      }
-      for (const m of r.meta ?? []) {
-        await c.query(`INSERT INTO ${this.t.meta} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [m.key, m.value]);
-      }
-      // Imported rows keep their insertion order as their position; the users' next commits go after them.
-      const touched = [...new Set([...(r.memories ?? []), ...(r.events ?? [])].map((x) => x.userId))];
-      if (touched.length > 0) {
-        for (const t of [this.t.memories, this.t.events]) await c.query(`UPDATE ${t} SET pos = seq WHERE pos = 0 AND user_id = ANY($1::text[])`, [touched]);
-        await c.query(`UPDATE ${this.t.users} AS u SET pos = greatest(u.pos,
-            coalesce((SELECT max(pos) FROM ${this.t.memories} m WHERE m.user_id = u.user_id), 0),
-            coalesce((SELECT max(pos) FROM ${this.t.events} e WHERE e.user_id = u.user_id), 0))
-          WHERE u.user_id = ANY($1::text[])`, [touched]);
-      }
-    });
+  async importRows(r: ImportRows): Promise<void> {
+    await this.tx((c) => importRows(c, this.t, r));
   }
 }
 
