@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bagOfWords } from '../helpers/bagOfWords.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import type { StoreOptions } from '../../src/options.js';
 import { tempDir, writeFlagsFile } from '../helpers/engine.js';
@@ -16,15 +17,7 @@ let server: http.Server;
 let baseURL = '';
 let pg: RunningPostgres | undefined;
 
-function vec(text: string): number[] {
-  const v = new Array(64).fill(0);
-  for (const w of text.toLowerCase().split(/\W+/).filter(Boolean)) {
-    let h = 2166136261;
-    for (const c of w) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-    v[(h >>> 0) % 64] += 1;
-  }
-  return v;
-}
+const vec = (text: string) => bagOfWords(text, 64);
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
