@@ -12,7 +12,7 @@
 // (it would only compare lexically again); users whose breaker is open are skipped until the next pass.
 //
 // Across processes sharing a store, the cursor is leased (Store.takeLease, SWEEP_LEASE): a full pass runs only
-// while its process holds the lease, renewed before every slice, so at most one process sweeps at a time. A
+// while its process holds the lease, renewed every ttl/3, so at most one process sweeps at a time. A
 // background pass that finds the lease taken does nothing (the holder is sweeping); an on-demand pass waits for
 // it. A holder that dies stops renewing; once the lease ran out the next pass of any process takes over from
 // the stored cursor. A pass that finds it lost the lease (a stall longer than the lease) stops after its slice.
@@ -123,11 +123,20 @@ export class Sweeper {
     const res: SweepResult = { checked: 0, merged: 0, superseded: 0, skipped: 0 };
     // A one-user pass stores no cursor and needs no lease; a full pass walks the shared cursor and does.
     const persist = !o.userId;
-    if (persist && !(await this.takeLease(!o.resume))) return res;
+    if (!persist) return this.walk(o, () => true, res);
+    if (!(await this.takeLease(!o.resume))) return res;
+    // Renewed on a timer while the pass runs (a slice may outlast the lease: a slow provider, a busy host);
+    // a renewal that fails means a peer took over, and the pass stops after its slice.
+    let held = true;
+    const renew = setInterval(() => {
+      this.o.store.takeLease(SWEEP_LEASE, this.lease.owner, this.lease.ttlMs).then((ok) => { if (!ok) held = false; }, () => undefined);
+    }, Math.max(10, Math.floor(this.lease.ttlMs / 3)));
+    renew.unref();
     try {
-      return await this.walk(o, persist, res);
+      return await this.walk(o, () => held, res);
     } finally {
-      if (persist) await this.o.store.dropLease(SWEEP_LEASE, this.lease.owner).catch(() => undefined);
+      clearInterval(renew);
+      await this.o.store.dropLease(SWEEP_LEASE, this.lease.owner).catch(() => undefined);
     }
   }
 
@@ -142,13 +151,14 @@ export class Sweeper {
     }
   }
 
-  private async walk(o: SweepOptions & { resume: boolean; pauseMs: number }, persist: boolean, res: SweepResult): Promise<SweepResult> {
+  private async walk(o: SweepOptions & { resume: boolean; pauseMs: number }, held: () => boolean, res: SweepResult): Promise<SweepResult> {
+    const persist = !o.userId;
     const total = o.onProgress ? await this.count(o.userId) : undefined;
     let cursor = o.resume && persist ? (await this.o.store.getMeta(SWEEP_CURSOR_KEY)) || undefined : undefined;
-    for (let first = true; ; first = false) {
+    for (;;) {
       if (this.stopped || !this.o.providersUp()) break;
-      // Renewed before every slice; lost (we stalled past it and a peer took over): leave the rest to that peer.
-      if (persist && !first && !(await this.o.store.takeLease(SWEEP_LEASE, this.lease.owner, this.lease.ttlMs))) break;
+      // Lost (we stalled past the lease and a peer took over): leave the rest to that peer.
+      if (!held()) break;
       const page = await this.o.store.needsRecheck(this.o.sliceSize ?? 100, cursor, o.userId);
       if (page.items.length === 0) { cursor = undefined; break; }
       for (const [userId, ids] of byUser(page.items)) {

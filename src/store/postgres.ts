@@ -17,7 +17,7 @@ import { PgWake } from './pgWake.js';
 import { PG_MIGRATIONS, pgSchemaName } from './postgresSchema.js';
 import { EVENT_COLUMNS, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToVectors,
   vectorParams } from './rows.js';
-import { checkTombstone, tombstoneKey, UserErasedError } from './tombstones.js';
+import { checkTombstone, refusedSince, tombstoneKey, UserErasedError } from './tombstones.js';
 import type { BatchCommit, JournalFailure, MemoryVector, Page, PageQuery, Store, StoreTiming, UserSnapshot } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -256,25 +256,29 @@ export class PostgresStore implements Store {
       const out = await this.tx(async (c): Promise<true | UserErasedError> => {
         // Serialises this user's writers (and the erase) across processes for the rest of the transaction.
         await c.query(this.named('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`memdedup:${this.schema}`, b.userId]));
-        // Read under the lock, so an erase that committed before it is always seen.
-        const t = await c.query(this.named(`SELECT erased_at FROM ${this.t.tombstones} WHERE user_hash = $1`, [tombstoneKey(b.userId)]));
-        const refused = checkTombstone(t.rows[0] ? Number(t.rows[0].erased_at) : undefined, b);
-        if (refused) {
+        // Version check and bump: a user without a row is at version 0 (never committed, or erased since). The same
+        // statement reserves `rows` positions of the user's order (pos): taken under the lock, so monotonic at commit.
+        // It also checks the tombstone (run after the lock, so an erase that committed before it is always seen);
+        // only when nothing was bumped does a second statement find out whether the version moved or an erase refused.
+        const rows = b.memories.length + b.events.length;
+        const hash = tombstoneKey(b.userId);
+        const guard = `NOT EXISTS (SELECT 1 FROM ${this.t.tombstones} WHERE user_hash = $3 AND erased_at >= $4::bigint)`;
+        const since = refusedSince(b);
+        const v = b.expectedVersion === 0
+          ? await c.query(this.named(`INSERT INTO ${this.t.users} AS u (user_id, version, pos) SELECT $1::text, 1, $2::bigint WHERE ${guard}
+              ON CONFLICT (user_id) DO UPDATE SET version = u.version + 1, pos = u.pos + $2 WHERE u.version = 0 RETURNING u.pos`, [b.userId, rows, hash, since]))
+          : await c.query(this.named(`UPDATE ${this.t.users} SET version = version + 1, pos = pos + $2
+              WHERE user_id = $1 AND version = $5 AND ${guard} RETURNING pos`, [b.userId, rows, hash, since, b.expectedVersion]));
+        if (v.rowCount === 0) {
+          const t = await c.query(this.named(`SELECT erased_at FROM ${this.t.tombstones} WHERE user_hash = $1`, [hash]));
+          const refused = checkTombstone(t.rows[0] ? Number(t.rows[0].erased_at) : undefined, b);
+          if (!refused) throw new VersionMoved();
           // Returned, not thrown: the removal of the dropped candidates' journal rows must commit.
           if (refused.dropped.length > 0) {
             await c.query(this.named(`DELETE FROM ${this.t.journal} WHERE user_id = $1 AND id = ANY($2::text[])`, [b.userId, refused.dropped]));
           }
           return new UserErasedError(refused.erasedAt, refused.dropped);
         }
-        // Version check and bump: a user without a row is at version 0 (never committed, or erased since). The same
-        // statement reserves `rows` positions of the user's order (pos): taken under the lock, so monotonic at commit.
-        const rows = b.memories.length + b.events.length;
-        const v = b.expectedVersion === 0
-          ? await c.query(this.named(`INSERT INTO ${this.t.users} AS u (user_id, version, pos) VALUES ($1, 1, $2)
-              ON CONFLICT (user_id) DO UPDATE SET version = u.version + 1, pos = u.pos + $2 WHERE u.version = 0 RETURNING u.pos`, [b.userId, rows]))
-          : await c.query(this.named(`UPDATE ${this.t.users} SET version = version + 1, pos = pos + $3 WHERE user_id = $1 AND version = $2 RETURNING pos`,
-            [b.userId, b.expectedVersion, rows]));
-        if (v.rowCount === 0) throw new VersionMoved();
         let pos = Number(v.rows[0].pos) - rows;
         // A vector given wins; else the stored one stays while the text is the same, and goes when the text changed.
         const keep = (col: string) => `${col} = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.${col} WHEN m.text = excluded.text THEN m.${col} END`;

@@ -35,6 +35,13 @@ export function checkTombstone(erasedAt: number | undefined, b: ErasureCheck): {
   return { erasedAt, dropped };
 }
 
+/** The earliest erase time that refuses the commit (a tombstone at or after it does); null when none can. */
+export function refusedSince(b: ErasureCheck): number | null {
+  let since = b.readAt ?? Infinity;
+  for (const c of b.candidates ?? []) if (c.acceptedAt < since) since = c.acceptedAt;
+  return since === Infinity ? null : since;
+}
+
 /**
  * Thrown by `Store.commit` when the user was erased after the batch's candidates were accepted or its state read.
  * Nothing of the batch was written, except that the journal rows of `dropped` were removed.

@@ -67,8 +67,8 @@ const decidedIds = (k: Kid) => rechecks(k).flatMap((r) => r.ids);
 const committedIds = (k: Kid) => rechecks(k).filter((r) => r.committed).flatMap((r) => r.ids);
 
 /** A fresh schema holding USERS x FACTS memories, all flagged needsRecheck (memory.realtime-dedup off). */
-async function seed(users: number): Promise<{ store: StoreOptions; flagged: string[] }> {
-  const store: StoreOptions = { kind: 'postgres', connectionString: pg!.url, schema: `sl_${randomUUID().replaceAll('-', '').slice(0, 12)}`, leaseMs: 2000 };
+async function seed(users: number, leaseMs: number): Promise<{ store: StoreOptions; flagged: string[] }> {
+  const store: StoreOptions = { kind: 'postgres', connectionString: pg!.url, schema: `sl_${randomUUID().replaceAll('-', '').slice(0, 12)}`, leaseMs };
   const e = await createEngine({ store, flags: { kind: 'embedded', file: flags }, logLevel: 'silent' });
   const subs = [];
   for (let u = 0; u < users; u++) for (const text of FACTS) subs.push(e.submit({ userId: `u${u}`, text }));
@@ -96,7 +96,7 @@ describe.skipIf(!available)('one sweeper across processes', () => {
   afterAll(() => pg?.stop());
 
   it('three processes asked to sweep at once decide each flagged memory exactly once', async () => {
-    const { store, flagged } = await seed(60);
+    const { store, flagged } = await seed(60, 20_000);
     const kids = [0, 1, 2].map(() => spawnKid(store));
     await until(() => kids.every((k) => k.out.includes('ready\n')), 'children ready');
     for (const k of kids) k.p.stdin!.write('go\n');
@@ -113,7 +113,7 @@ describe.skipIf(!available)('one sweeper across processes', () => {
   }, 180_000);
 
   it('another process takes over when the sweeping one dies, and finishes the pass', async () => {
-    const { store, flagged } = await seed(400);
+    const { store, flagged } = await seed(400, 3000);
     const victim = spawnKid(store);
     const survivors = [spawnKid(store), spawnKid(store)];
     await until(() => [victim, ...survivors].every((k) => k.out.includes('ready\n')), 'children ready');
