@@ -28,6 +28,7 @@ import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweep
 import { UserBreakers, type BreakerState } from './resilience/userBreakers.js';
 import { collectPages } from './store/cursor.js';
 import { openStore } from './store/index.js';
+import { erasedDecision, UserErasedError } from './store/tombstones.js';
 import type { Page, Store } from './store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory, MemoryStatus, Submission } from './types.js';
 
@@ -46,10 +47,10 @@ const POLL_MS = 500;
 /** How long a claimed journal row belongs to this process before another may take it. */
 const LEASE_MS = 10 * 60_000;
 const CLAIM_CHUNK = 1000;
+/** The sweep lease on a store one process owns (SQLite): long enough for any slice, short enough after a crash. */
+const SWEEP_LEASE_MS = 60_000;
 /** Synchronous batch work per event-loop turn before the host gets the loop back. */
 const SLICE_MS = 4;
-/** How long erase() waits for the user's batch in flight before deleting anyway. */
-const ERASE_WAIT_MS = 30_000;
 
 export interface EngineStatus {
   closed: boolean;
@@ -73,7 +74,7 @@ export class Engine {
   private readonly lanes: Lanes;
   private readonly cache: IndexCache;
   private readonly runner: BatchRunner;
-  private readonly erasures = new Erasures();
+  private readonly erasures: Erasures;
   private pollTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   /** Lease and poll intervals: the store's when it is shared by processes (PostgreSQL), else the defaults. */
@@ -99,7 +100,11 @@ export class Engine {
     this.options = options;
     this.leaseMs = store.timing?.leaseMs ?? LEASE_MS;
     this.pollMs = store.timing?.pollMs ?? POLL_MS;
-    this.cache = new IndexCache(store, deduper, options.indexCacheUsers);
+    // Half the tombstone ttl: a cached state is never older than the tombstones that guard it.
+    this.cache = new IndexCache(store, deduper, options.indexCacheUsers, options.tombstoneTtlMs / 2,
+      (error) => this.emitter.safeEmit('error', { stage: 'vector-store', error: coerceError(error) }));
+    this.erasures = new Erasures({ store, ttlMs: options.tombstoneTtlMs,
+      onError: (stage, error) => this.emitter.safeEmit('error', { stage, error: coerceError(error) }) });
     this.health = new StoreHealth({ rules: storeFaultRules(options.retry.readOnlyStopAfterMs),
       onFault: (kind, stage) => this.emitter.safeEmit('store-fault', { kind, stage }),
       onError: (stage, error, count) => this.emitter.safeEmit('error', { stage, error, count }),
@@ -126,6 +131,7 @@ export class Engine {
       providersUp: () => !Object.values(this.deduper.providerStates?.() ?? {}).includes('open'),
       userBlocked: (userId) => this.breakers.state(userId) === 'open',
       onCommitted: (userId) => this.cache.invalidate(userId),
+      lease: { owner: this.instanceId, ttlMs: store.timing?.leaseMs ?? SWEEP_LEASE_MS },
     });
     // A breaker that closes (a user's, or a provider's, whoever emits it) means fallbacks can now get the full cascade.
     this.emitter.on('breaker', (e) => { if (e.state === 'closed') this.sweeper.kick(); });
@@ -140,7 +146,7 @@ export class Engine {
     this.lanes = new Lanes({
       concurrency: options.concurrency,
       batchSize: (userId) => (this.flags.isEnabled(FLAG_NAMES.batchProcessing, { userId }, true) ? options.batchSize : 1),
-      run: (userId, batch) => this.runBatch(userId, batch),
+      run: (userId, batch) => this.runner.run(userId, batch),
       // Only when nothing in a batch waits on I/O; with PostgreSQL or a provider, awaits yield by themselves.
       slicer: store.kind === 'sqlite' && options.embedder.kind === 'lexical' && !options.judge ? new TimeSlicer(SLICE_MS) : undefined,
     });
@@ -165,7 +171,7 @@ export class Engine {
     const engine = new Engine(o, store, flags, internals.deduper ? internals.deduper(base) : base);
     if (internals.validate) engine.validate = internals.validate;
     emitBreaker = (name, state) => engine.emitter.safeEmit('breaker', { scope: 'provider', name, state });
-    if (internals.background !== false) { engine.startPolling(); engine.sweeper.start(); }
+    if (internals.background !== false) { engine.startPolling(); engine.sweeper.start(); engine.erasures.start(); }
     engine.observability.start();
     return engine;
   }
@@ -217,13 +223,6 @@ export class Engine {
       rejectByStore(entry, error);
       this.emitter.safeEmit('submitted', { candidate: row, status: 'rejected', error: error.message });
     }
-  }
-
-  /** Candidates of a user erased after they were accepted are dropped here, before anything is written. */
-  private async runBatch(userId: string, batch: Candidate[]): Promise<void> {
-    const { keep, erased } = this.erasures.split(batch);
-    for (const c of erased) this.settle(c, erasedDecision(c));
-    if (keep.length > 0) await this.runner.run(userId, keep);
   }
 
   private settle(c: Candidate, decision: Decision): void {
@@ -386,22 +385,18 @@ export class Engine {
   /** Right to erasure: every row of the user, gone. The only hard delete. */
   async erase(userId: string): Promise<{ removed: number }> {
     validateId('userId', userId, 128);
-    // Fence first: nothing of the user accepted until now may be decided (and so written) from here on.
-    const fencedUpTo = this.erasures.begin(userId);
-    // Buffered candidates become journal rows, so the delete below takes them too.
+    // The erase time: the user's candidates accepted up to now are dropped by any process that tries to commit them.
+    const at = Date.now();
+    // Buffered candidates become journal rows, so the delete takes them too.
     await this.intake.flush();
-    // A batch of the user already in flight finishes; queued ones are dropped by the fence.
-    const deadline = Date.now() + ERASE_WAIT_MS;
-    while (this.lanes.has(userId) && Date.now() < deadline) await sleep(5);
+    const removed = await this.erasures.erase(userId, at);
+    // Waiting here for a retry: their journal rows are gone, nothing would bring them back.
     for (const entry of this.inflight.values()) {
-      if (entry.candidate.userId === userId && entry.state === 'retry') this.settle(entry.candidate, erasedDecision(entry.candidate));
+      const c = entry.candidate;
+      if (c.userId === userId && entry.state === 'retry' && c.acceptedAt <= at) this.settle(c, erasedDecision(c));
     }
-    const removed = await this.store.erase(userId);
     this.cache.invalidate(userId);
     this.breakers.forget(userId);
-    // acceptedAt has millisecond resolution: return only once the clock has passed the fence, so a
-    // candidate submitted after erase() resolves is never taken for one from before it.
-    while (Date.now() <= fencedUpTo) await sleep(1);
     return { removed };
   }
 
@@ -459,6 +454,7 @@ export class Engine {
   private async shutdown(): Promise<void> {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.erasures.stop();
     await this.sweeper.stop();
     await this.intake.flush();
     this.intake.stop();
@@ -493,10 +489,6 @@ export class Engine {
       store: this.health.snapshot(),
     };
   }
-}
-
-function erasedDecision(c: Candidate): Decision {
-  return { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['user-erased'] };
 }
 
 /** Creates an engine on the embedded defaults, or on the options given. */

@@ -22,6 +22,8 @@ export interface EngineEventMap {
   'store-fault': [{ kind: StoreFaultKind; stage: string }];
   /** The store's health changed (healthy / faulty / stopped). */
   store: [StoreHealthSnapshot];
+  /** The sweep decided these flagged memories of a user again (one attempt; `committed` false: the version moved). */
+  recheck: [{ userId: string; ids: string[]; committed: boolean }];
   /** One call to an embedder or judge provider (counted by memdedup_provider_calls_total). */
   provider: [{ provider: 'embedder' | 'judge'; durationMs: number; outcome: 'ok' | 'error' | 'rejected' }];
 }

@@ -5,6 +5,7 @@ import { resolveAlerts, type AlertsOptions, type ResolvedAlerts } from './alerts
 import { invalidInput } from './errors.js';
 import { checkLogLevel } from './log/logger.js';
 import { resolvePolicies } from './policies/options.js';
+import { DEFAULT_TOMBSTONE_TTL_MS } from './store/tombstones.js';
 
 export type StoreOptions =
   | { kind: 'sqlite'; path: string }
@@ -72,6 +73,11 @@ export interface EngineOptions {
    * `memory.dedup-policy` flag's variant names a user's policy (see src/policies/).
    */
   dedup?: { thresholds?: Partial<DedupThresholds>; policies?: Record<string, PolicyProfile> };
+  /**
+   * How long an erased user's tombstone is kept (every commit in every process checks it). Must outlast the longest
+   * a candidate can wait between accept and commit (a store outage, a dead letter). @default 86400000 (24 h)
+   */
+  tombstoneTtlMs?: number;
 }
 
 /** A named dedup policy: thresholds it changes; the rest come from `dedup.thresholds` and the defaults. */
@@ -102,6 +108,7 @@ export interface ResolvedOptions {
   registry: Registry | undefined;
   alerts: ResolvedAlerts;
   dedup: { thresholds: Partial<DedupThresholds>; policies: Record<string, { thresholds: Partial<DedupThresholds> }> };
+  tombstoneTtlMs: number;
 }
 
 const DEFAULTS: ResolvedOptions = {
@@ -126,6 +133,7 @@ const DEFAULTS: ResolvedOptions = {
   registry: undefined,
   alerts: resolveAlerts(),
   dedup: { thresholds: {}, policies: {} },
+  tombstoneTtlMs: DEFAULT_TOMBSTONE_TTL_MS,
 };
 export const DEFAULT_OPTIONS: Readonly<ResolvedOptions> = Object.freeze(DEFAULTS);
 
@@ -179,6 +187,7 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
     registry: o.registry,
     alerts: resolveAlerts(o.alerts),
     dedup: { thresholds: thresholds(o.dedup?.thresholds), policies: resolvePolicies(o.dedup?.policies, thresholds) },
+    tombstoneTtlMs: positiveInt('tombstoneTtlMs', o.tombstoneTtlMs, d.tombstoneTtlMs),
   };
 }
 

@@ -42,7 +42,8 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const engine = await createEngine(options);
   const host = env.HOST || '127.0.0.1';
   const port = Number(env.PORT || 8080);
-  const app = createApp(engine, { token: env.MEMDEDUP_API_TOKEN || undefined, protectOps: config.protectOps, diagnostics: config.diagnostics });
+  const app = createApp(engine, { token: env.MEMDEDUP_API_TOKEN || undefined, protectOps: config.protectOps, diagnostics: config.diagnostics,
+    durableTimeoutMs: config.durableTimeoutMs });
   const srv = await listen(app, host, port);
   process.stdout.write(`memdedup serving on ${srv.url} (config ${file ?? 'defaults'}, diagnostics ${config.diagnostics ? 'on' : 'off'}, auth ${env.MEMDEDUP_API_TOKEN ? 'on' : 'off'})\n`);
   let stopping = false;

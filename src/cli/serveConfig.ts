@@ -16,7 +16,9 @@ export const ServeConfig = z.object({
   diagnostics: z.boolean().default(true),
   /** Require the API token on /metrics, /healthz and /readyz too. */
   protectOps: z.boolean().default(false),
-  /** Engine options (see README.md, "Options"); validated by the engine. */
+  /** How long POST /api/memory/candidates waits for durability before 503 STORE_UNAVAILABLE. */
+  durableTimeoutMs: z.number().int().positive().default(10_000),
+  /** Engine options (see README "Options"); validated by the engine. */
   engine: z.record(z.string(), z.unknown()).default({}),
 }).strict();
 

@@ -2,6 +2,7 @@
 // A provider that fails, times out or has its breaker open never blocks a decision: the built-in tiers decide
 // and the decision's reasons say which tier was skipped ('embedder-fallback', 'judge-fallback').
 import type { EmbedderOptions, JudgeOptions } from '../options.js';
+import type { MemoryVector } from '../store/types.js';
 import { prepareLexical } from './lexical.js';
 import { applyPolicy, DEFAULT_THRESHOLDS, type PolicyThresholds } from './policy.js';
 import { ProviderBreaker, type BreakerState, type ProviderCallOutcome } from './providers/breaker.js';
@@ -74,15 +75,23 @@ export class Cascade implements Deduper {
     return ps;
   }
 
-  async createIndex(memories: { id: string; text: string }[]): Promise<UserIndex> {
+  async createIndex(memories: { id: string; text: string; vector?: MemoryVector }[]): Promise<UserIndex> {
     const index = new InvertedUserIndex();
     const ps = memories.map((m) => prepareLexical(m.text));
     if (this.embedder && ps.length) {
-      // A cold load embeds the user's memories once; if the provider is down they stay lexical-only in this index.
-      try {
-        const vs = await this.embedder.embed(memories.map((m) => m.text));
-        ps.forEach((p, i) => { p.dense = vs[i]!.vector; p.model = vs[i]!.model; });
-      } catch { /* lexical-only */ }
+      // Stored vectors of the configured model are used as they are; the rest (new, or another model's after a
+      // model change) are embedded now, in the embedder's batches. If the provider is down they stay lexical-only.
+      const model = this.embedder.model;
+      const missing: number[] = [];
+      memories.forEach((m, i) => {
+        if (m.vector && m.vector.model === model) { ps[i]!.dense = m.vector.vector; ps[i]!.model = model; } else missing.push(i);
+      });
+      if (missing.length > 0) {
+        try {
+          const vs = await this.embedder.embed(missing.map((i) => memories[i]!.text));
+          missing.forEach((i, k) => { ps[i]!.dense = vs[k]!.vector; ps[i]!.model = vs[k]!.model; });
+        } catch { /* lexical-only */ }
+      }
     }
     memories.forEach((m, i) => index.add(m.id, ps[i]!));
     return index;

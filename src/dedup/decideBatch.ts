@@ -1,8 +1,10 @@
 // Decides one batch of one user's candidates, in submission order, and commits it in ONE transaction:
 // memory rows + events + journal rows removed + user version bump.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { newId } from '../ids.js';
 import { MemdedupError } from '../errors.js';
-import type { Store } from '../store/types.js';
+import { erasedDecision, UserErasedError } from '../store/tombstones.js';
+import type { MemoryVector, Store } from '../store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory } from '../types.js';
 import type { IndexCache } from './indexCache.js';
 import { prepareLexical } from './lexical.js';
@@ -42,11 +44,27 @@ export function eventToDecision(e: MemdedupEvent): Decision {
 }
 
 export async function decideBatch(deps: BatchDeps, userId: string, batch: Candidate[], mode: BatchMode): Promise<Map<string, Decision>> {
-  for (let attempt = 0; ; attempt++) {
-    const out = await tryBatch(deps, userId, batch, mode);
-    if (out) return out;
+  const erased = new Map<string, Decision>();
+  let todo = batch;
+  for (let attempt = 0; ; ) {
+    try {
+      const out = await tryBatch(deps, userId, todo, mode);
+      if (out) {
+        for (const [id, d] of erased) out.set(id, d);
+        return out;
+      }
+      if (++attempt > MAX_VERSION_RETRIES) throw new MemdedupError('VERSION_CONFLICT', `user version kept moving for ${batch.length} candidates`);
+    } catch (e) {
+      if (!(e instanceof UserErasedError)) throw e;
+      // The user was erased (in any process) after these candidates were accepted: they are dropped, their
+      // journal rows went in the refused commit. The rest was accepted after the erase and starts from nothing.
+      for (const c of todo) if (c.acceptedAt <= e.erasedAt) erased.set(c.id, erasedDecision(c));
+      todo = todo.filter((c) => c.acceptedAt > e.erasedAt);
+      if (todo.length === 0) return erased;
+      // A state read in the erase's millisecond counts as read before it: reload once the clock has passed it.
+      while (Date.now() <= e.erasedAt) await sleep(1);
+    }
     deps.cache.invalidate(userId);
-    if (attempt >= MAX_VERSION_RETRIES) throw new MemdedupError('VERSION_CONFLICT', `user version kept moving for ${batch.length} candidates`);
   }
 }
 
@@ -70,6 +88,7 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
   // (an embedder outage is exactly when they run).
   const prepared = exactOnly ? fresh.map((c) => prepareLexical(c.text)) : await deduper.prepare(fresh.map((c) => c.text));
   const changed = new Map<string, Memory>();
+  const vectors = new Map<string, MemoryVector>();
   const events: MemdedupEvent[] = [];
   try {
     for (let i = 0; i < fresh.length; i++) {
@@ -93,6 +112,7 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
         put({ ...target, text: c.text, seenCount: target.seenCount + 1, version: target.version + 1, updatedAt: now,
           sources: c.source && !target.sources.includes(c.source) ? [...target.sources, c.source] : target.sources });
         state.index.add(target.id, p);
+        keepVector(vectors, target.id, p);
         event.memoryId = target.id;
       } else {
         if (v.action === 'superseded' && target) {
@@ -106,13 +126,15 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
           needsRecheck: mode !== 'full' || v.reasons.some((r) => r.endsWith('-fallback')), sources: c.source ? [c.source] : [], createdAt: now, updatedAt: now };
         put(m);
         state.index.add(m.id, p);
+        keepVector(vectors, m.id, p);
         event.memoryId = m.id;
       }
       events.push(event);
       decisions.set(c.id, eventToDecision(event));
     }
     const ok = await store.commit({ userId, expectedVersion: state.version, memories: [...changed.values()], events,
-      journalIds: [...new Set(batch.map((c) => c.id))] });
+      journalIds: [...new Set(batch.map((c) => c.id))], readAt: state.readAt,
+      candidates: batch.map((c) => ({ id: c.id, acceptedAt: c.acceptedAt })), vectors });
     if (!ok) return null;
     state.version++;
     return decisions;
@@ -121,4 +143,10 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
     cache.invalidate(userId);
     throw e;
   }
+}
+
+/** The provider vector of a text a memory now has, kept with it so a cold load need not embed it again. */
+function keepVector(out: Map<string, MemoryVector>, memoryId: string, p: { dense?: Float32Array; model?: string }): void {
+  if (p.dense && p.model) out.set(memoryId, { model: p.model, vector: p.dense });
+  else out.delete(memoryId);
 }

@@ -1,11 +1,17 @@
 // Per-user index cache (LRU by user). An entry is valid only for the user version it was built at,
 // so another process's commit (PostgreSQL) or a failed commit simply forces a reload.
+//
+// Each entry remembers when its state was read (`readAt`): a commit decided on it is refused when the user was
+// erased since (src/store/tombstones.ts), and an entry older than `maxAgeMs` is reloaded, so a state from before
+// an erase is never trusted after its tombstone expired.
 import type { Memory } from '../types.js';
-import type { Store } from '../store/types.js';
+import type { Store, UserSnapshot } from '../store/types.js';
 import type { Deduper, UserIndex } from './types.js';
 
 export interface UserState {
   version: number;
+  /** Epoch ms taken before the snapshot was read: the state is at least this fresh. */
+  readAt: number;
   index: UserIndex;
   memories: Map<string, Memory>;
 }
@@ -15,14 +21,15 @@ export class IndexCache {
   hits = 0;
   misses = 0;
 
-  constructor(private readonly store: Store, private readonly deduper: Deduper, private readonly maxUsers: number) {}
+  constructor(private readonly store: Store, private readonly deduper: Deduper, private readonly maxUsers: number,
+    private readonly maxAgeMs = Infinity, private readonly onError?: (e: unknown) => void) {}
 
   get size(): number { return this.entries.size; }
 
   /** The user's state at the store's current version, from cache when still valid. */
   async load(userId: string): Promise<UserState> {
     const cached = this.entries.get(userId);
-    if (cached) {
+    if (cached && Date.now() - cached.readAt < this.maxAgeMs) {
       const version = await this.store.userVersion(userId);
       if (version === cached.version) {
         this.hits++;
@@ -32,10 +39,12 @@ export class IndexCache {
       }
     }
     this.misses++;
+    const readAt = Date.now();
     const snap = await this.store.loadUser(userId);
     const state: UserState = {
       version: snap.version,
-      index: await this.deduper.createIndex(snap.memories),
+      readAt,
+      index: await indexSnapshot(this.store, this.deduper, snap, this.onError),
       memories: new Map(snap.memories.map((m) => [m.id, m])),
     };
     this.entries.delete(userId);
@@ -56,4 +65,23 @@ export class IndexCache {
     const n = this.hits + this.misses;
     return n === 0 ? 0 : this.hits / n;
   }
+}
+
+/**
+ * Builds a user's index from a snapshot, reusing the stored provider vectors; the vectors the deduper had to
+ * compute (never stored, or stored for another model) are written back, so the next cold load reuses them.
+ */
+export async function indexSnapshot(store: Store, deduper: Deduper, snap: UserSnapshot, onError?: (e: unknown) => void): Promise<UserIndex> {
+  const index = await deduper.createIndex(snap.memories.map((m) => ({ id: m.id, text: m.text, vector: snap.vectors?.get(m.id) })));
+  const fresh: Parameters<Store['putVectors']>[0] = [];
+  for (const m of snap.memories) {
+    const p = index.get(m.id);
+    const stored = snap.vectors?.get(m.id);
+    if (p?.dense && p.model && (stored?.model !== p.model || stored.vector !== p.dense)) {
+      fresh.push({ memoryId: m.id, version: m.version, vector: { model: p.model, vector: p.dense } });
+    }
+  }
+  // Best effort: a failed write only means the next cold load embeds these again.
+  if (fresh.length > 0) await store.putVectors(fresh).catch((e: unknown) => onError?.(e));
+  return index;
 }

@@ -11,7 +11,9 @@
 //                          the newer stays. Event: action `superseded`, memoryId = newer, comparedMemoryId = older.
 //   added               -> nothing to merge: only the flag is cleared (no event).
 import { newId } from '../ids.js';
+import { UserErasedError } from '../store/tombstones.js';
 import type { Store } from '../store/types.js';
+import { indexSnapshot } from './indexCache.js';
 import type { MemdedupEvent, Memory } from '../types.js';
 import type { BatchPolicy } from './decideBatch.js';
 import type { Deduper } from './types.js';
@@ -21,14 +23,16 @@ export const SWEEP_CANDIDATE_PREFIX = 'sweep:';
 export interface RecheckCounts { checked: number; merged: number; superseded: number }
 
 /** Rechecks `ids` of one user; resolves null (nothing written) when the user version moved meanwhile. */
-export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: () => number; policyFor?: (userId: string) => BatchPolicy },
+export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: () => number; policyFor?: (userId: string) => BatchPolicy;
+  onChecked?: (ids: string[], committed: boolean) => void },
   userId: string, ids: string[]): Promise<RecheckCounts | null> {
   const { store, deduper } = deps;
   const policy = deps.policyFor?.(userId);
   const now = (deps.now ?? Date.now)();
+  const readAt = Date.now();
   const snap = await store.loadUser(userId);
   const memories = new Map(snap.memories.map((m) => [m.id, m]));
-  const index = await deduper.createIndex(snap.memories);
+  const index = await indexSnapshot(store, deduper, snap);
   const changed = new Map<string, Memory>();
   const events: MemdedupEvent[] = [];
   const counts: RecheckCounts = { checked: 0, merged: 0, superseded: 0 };
@@ -39,9 +43,11 @@ export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: 
   const order = new Map(snap.memories.map((m, i) => [m.id, i]));
   // A flagged memory resolved by another one's recheck (superseded by it) counts as checked too.
   counts.checked = ids.filter((id) => memories.get(id)?.needsRecheck).length;
+  const decided: string[] = [];
   for (const id of ids) {
     const m = memories.get(id);
     if (!m || !m.needsRecheck) continue;
+    decided.push(id);
     const p = index.get(m.id) ?? (await deduper.prepare([m.text]))[0]!;
     index.remove(m.id);
     const v = await deduper.decide(p, index, policy ? { thresholds: policy.thresholds } : {});
@@ -70,6 +76,13 @@ export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: 
     }
   }
   if (changed.size === 0) return counts;
-  const ok = await store.commit({ userId, expectedVersion: snap.version, memories: [...changed.values()], events, journalIds: [] });
+  let ok = false;
+  try {
+    ok = await store.commit({ userId, expectedVersion: snap.version, memories: [...changed.values()], events, journalIds: [], readAt });
+  } catch (e) {
+    // Erased since the snapshot (in any process): nothing of it may be written back; a reload finds what is left.
+    if (!(e instanceof UserErasedError)) throw e;
+  }
+  deps.onChecked?.(decided, ok);
   return ok ? counts : null;
 }

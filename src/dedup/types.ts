@@ -1,6 +1,7 @@
 // The dedup seam: prepare candidate texts (batched, may call a provider), then decide each against a user's index.
 import type { DedupAction, Method } from '../types.js';
 import type { PolicyThresholds } from './policy.js';
+import type { MemoryVector } from '../store/types.js';
 import type { Shape } from './shape.js';
 
 /** A text made ready for comparison: normalized, keyed, featurized. */
@@ -58,7 +59,11 @@ export interface DecideOptions {
 
 export interface Deduper {
   prepare(texts: string[]): Promise<Prepared[]>;
-  createIndex(memories: { id: string; text: string }[]): Promise<UserIndex>;
+  /**
+   * Builds a user's index. A memory's stored `vector` is used when it is of the configured model; the others are
+   * embedded (batched) when a provider is configured.
+   */
+  createIndex(memories: { id: string; text: string; vector?: MemoryVector }[]): Promise<UserIndex>;
   decide(p: Prepared, index: UserIndex, opts?: DecideOptions): Promise<Verdict>;
   /** Provider breaker states (embedder, judge), when providers are configured. */
   providerStates?(): { embedder?: 'closed' | 'open' | 'halfOpen'; judge?: 'closed' | 'open' | 'halfOpen' };

@@ -1,4 +1,6 @@
 // Undo: every kind of event can be reversed; nothing is deleted, the reversal is itself an event.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UserErasedError } from '../store/tombstones.js';
 import { newId } from '../ids.js';
 import { MemdedupError } from '../errors.js';
 import type { BatchCommit, Store } from '../store/types.js';
@@ -72,11 +74,18 @@ export async function planForget(store: Store, userId: string, memoryId: string,
 export async function commitOperator(store: Store, cache: { invalidate(userId: string): void }, userId: string,
   plan: () => Promise<Omit<BatchCommit, 'expectedVersion'>>): Promise<MemdedupEvent> {
   for (let attempt = 0; attempt < 10; attempt++) {
+    const readAt = Date.now();
     const version = await store.userVersion(userId);
     const p = await plan();
-    if (await store.commit({ ...p, expectedVersion: version })) {
-      cache.invalidate(userId);
-      return p.events[0]!;
+    try {
+      if (await store.commit({ ...p, expectedVersion: version, readAt })) {
+        cache.invalidate(userId);
+        return p.events[0]!;
+      }
+    } catch (e) {
+      // Erased meanwhile: plan again on what is left (the memory or event is gone: NOT_FOUND).
+      if (!(e instanceof UserErasedError)) throw e;
+      while (Date.now() <= e.erasedAt) await sleep(1);
     }
   }
   throw new MemdedupError('VERSION_CONFLICT', `user ${userId} kept changing; try again`);

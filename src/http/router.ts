@@ -23,6 +23,11 @@ export interface RouterOptions {
   registry?: MetricsSource;
   /** Structured log lines (erasures as a count, internal errors without request data). @default the engine's logger */
   log?: (line: Record<string, unknown>) => void;
+  /**
+   * How long POST candidates waits for its candidates to be durable; then 503 STORE_UNAVAILABLE with
+   * Retry-After (the candidates stay buffered and are written when the store is back). @default 10000
+   */
+  durableTimeoutMs?: number;
 }
 
 /**
@@ -43,7 +48,7 @@ export function createRouter(engine: Engine, o: RouterOptions = {}): Router {
   if (!o.token || o.protectOps) r.use(probes);
   r.use(requireJsonBody);
   r.use(express.json({ limit: BODY_LIMIT, type: () => true, strict: false }));
-  r.use(memoryRoutes(engine, { diagnostics: o.diagnostics, registry, log }));
+  r.use(memoryRoutes(engine, { diagnostics: o.diagnostics, registry, log, durableTimeoutMs: o.durableTimeoutMs }));
   r.use(notFound);
   r.use(errorHandler((err) => log({ level: 'error', msg: 'internal error', error: err instanceof Error ? err.message : String(err) })));
   return r;

@@ -18,11 +18,13 @@ export interface MemoryRoutesOptions {
   diagnostics?: boolean;
   registry?: MetricsSource;
   log?: (line: Record<string, unknown>) => void;
+  /** How long POST /candidates waits for durability before 503 STORE_UNAVAILABLE. @default 10000 */
+  durableTimeoutMs?: number;
 }
 
 export function memoryRoutes(engine: Engine, o: MemoryRoutesOptions = {}): Router {
   const r = Router();
-  r.use(candidateRoutes(engine));
+  r.use(candidateRoutes(engine, { durableTimeoutMs: o.durableTimeoutMs }));
   r.use(userRoutes(engine, { log: o.log }));
   r.use(eventRoutes(engine));
   r.use(deadLetterRoutes(engine));

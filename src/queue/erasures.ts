@@ -1,46 +1,55 @@
-// The erasure fence: once a user is erased, candidates of theirs accepted before the erase must never be
-// decided, or a batch in a lane (or a journal row claimed just before the delete) would write rows again.
-//
-// For each recently erased user it remembers when the erase began; a lane batch drops candidates accepted
-// at or before that time. Entries expire after `ttlMs` (by then no claim or batch from before the erase
-// can still be running) and the map is capped, so erasing many users does not grow memory without bound.
-import type { Candidate } from '../types.js';
+// The engine's side of erasure. The fence is durable data, not memory: the store writes a tombstone in the
+// erase's transaction and every commit, in every process, checks it (src/store/tombstones.ts). What is left
+// here is the erase procedure of one engine and the periodic job that deletes expired tombstones.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Store } from '../store/types.js';
+
+export interface ErasuresOptions {
+  store: Store;
+  /** How long a tombstone is kept. */
+  ttlMs: number;
+  onError: (stage: string, e: unknown) => void;
+  /** How often expired tombstones are deleted. @default min(ttlMs / 4, 10 min) */
+  reapEveryMs?: number;
+}
+
+const MAX_REAP_EVERY_MS = 10 * 60_000;
 
 export class Erasures {
-  private readonly erasedAt = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private reaping: Promise<number> | null = null;
 
-  constructor(private readonly ttlMs = 10 * 60_000, private readonly cap = 100_000) {}
+  constructor(private readonly o: ErasuresOptions) {}
 
-  get size(): number { return this.erasedAt.size; }
-
-  /** Starts fencing the user's candidates accepted up to now; returns the fence time (epoch ms). */
-  begin(userId: string, now = Date.now()): number {
-    this.erasedAt.delete(userId);
-    this.erasedAt.set(userId, now);
-    this.prune(now);
-    return now;
+  /** Starts the expiry job (one indexed DELETE per run; every process may run it, it is idempotent). */
+  start(): void {
+    if (this.timer) return;
+    const every = this.o.reapEveryMs ?? Math.max(1000, Math.min(Math.floor(this.o.ttlMs / 4), MAX_REAP_EVERY_MS));
+    this.timer = setInterval(() => void this.reap(), every);
+    this.timer.unref();
   }
 
-  /** True when the candidate was accepted before its user was erased. */
-  fenced(c: Candidate): boolean {
-    const at = this.erasedAt.get(c.userId);
-    return at !== undefined && c.acceptedAt <= at;
+  /** Deletes tombstones older than the ttl; resolves with how many (0 on a store error, reported). */
+  reap(now = Date.now()): Promise<number> {
+    this.reaping ??= this.o.store.expireTombstones(now - this.o.ttlMs)
+      .catch((e: unknown) => { this.o.onError('tombstone-expiry', e); return 0; })
+      .finally(() => { this.reaping = null; });
+    return this.reaping;
   }
 
-  /** Splits a batch into what may be decided and what was erased. */
-  split(batch: Candidate[]): { keep: Candidate[]; erased: Candidate[] } {
-    if (this.erasedAt.size === 0) return { keep: batch, erased: [] };
-    const keep: Candidate[] = [];
-    const erased: Candidate[] = [];
-    for (const c of batch) (this.fenced(c) ? erased : keep).push(c);
-    return { keep, erased };
+  /**
+   * Erases the user in the store (rows deleted, tombstone at `at` written in the same transaction). Candidates of
+   * the user accepted up to `at` are then dropped by whichever process tries to commit them. Resolves only once the
+   * clock has passed `at`, so a candidate this process accepts after erase() resolved is never taken for an erased one.
+   */
+  async erase(userId: string, at: number): Promise<number> {
+    const removed = await this.o.store.erase(userId, at);
+    while (Date.now() <= at) await sleep(1);
+    return removed;
   }
 
-  private prune(now: number): void {
-    // Insertion order is erase order, so the oldest entries come first.
-    for (const [userId, at] of this.erasedAt) {
-      if (this.erasedAt.size <= this.cap && now - at < this.ttlMs) break;
-      this.erasedAt.delete(userId);
-    }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 }

@@ -10,6 +10,13 @@
 // get the full cascade), every `intervalMs` when something is flagged, at start when a cursor was left,
 // and on demand (engine.sweep(), `memdedup sweep`). While a provider breaker is open a pass stops early
 // (it would only compare lexically again); users whose breaker is open are skipped until the next pass.
+//
+// Across processes sharing a store, the cursor is leased (Store.takeLease, SWEEP_LEASE): a full pass runs only
+// while its process holds the lease, renewed every ttl/3, so at most one process sweeps at a time. A
+// background pass that finds the lease taken does nothing (the holder is sweeping); an on-demand pass waits for
+// it. A holder that dies stops renewing; once the lease ran out the next pass of any process takes over from
+// the stored cursor. A pass that finds it lost the lease (a stall longer than the lease) stops after its slice.
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { coerceError } from '../errors.js';
 import type { BatchPolicy } from '../dedup/decideBatch.js';
@@ -20,6 +27,8 @@ import type { Store } from '../store/types.js';
 import type { Memory } from '../types.js';
 
 export const SWEEP_CURSOR_KEY = 'sweep.cursor';
+/** The lease that makes one process at a time walk the cursor. */
+export const SWEEP_LEASE = 'sweep';
 
 export interface SweepResult extends RecheckCounts {
   /** Flagged memories left for a later pass (user breaker open, provider down, store trouble, closing). */
@@ -52,6 +61,8 @@ export interface SweeperOptions {
   slicePauseMs?: number;
   /** Background check for flagged memories. @default 60_000 */
   intervalMs?: number;
+  /** Who holds the sweep lease, and for how long it holds without renewal. @default a random owner, 60 s */
+  lease?: { owner: string; ttlMs: number };
 }
 
 const VERSION_RETRIES = 5;
@@ -61,8 +72,11 @@ export class Sweeper {
   private backgroundQueued = false;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private readonly lease: { owner: string; ttlMs: number };
 
-  constructor(private readonly o: SweeperOptions) {}
+  constructor(private readonly o: SweeperOptions) {
+    this.lease = o.lease ?? { owner: randomUUID(), ttlMs: 60_000 };
+  }
 
   /** Starts background sweeping: resumes a pass left by a previous process, then checks periodically. */
   start(): void {
@@ -112,11 +126,44 @@ export class Sweeper {
 
   private async pass(o: SweepOptions & { resume: boolean; pauseMs: number }): Promise<SweepResult> {
     const res: SweepResult = { checked: 0, merged: 0, superseded: 0, skipped: 0 };
+    // A one-user pass stores no cursor and needs no lease; a full pass walks the shared cursor and does.
+    const persist = !o.userId;
+    if (!persist) return this.walk(o, () => true, res);
+    if (!(await this.takeLease(!o.resume))) return res;
+    // Renewed on a timer while the pass runs (a slice may outlast the lease: a slow provider, a busy host);
+    // a renewal that fails means a peer took over, and the pass stops after its slice.
+    let held = true;
+    const renew = setInterval(() => {
+      this.o.store.takeLease(SWEEP_LEASE, this.lease.owner, this.lease.ttlMs).then((ok) => { if (!ok) held = false; }, () => undefined);
+    }, Math.max(10, Math.floor(this.lease.ttlMs / 3)));
+    renew.unref();
+    try {
+      return await this.walk(o, () => held, res);
+    } finally {
+      clearInterval(renew);
+      await this.o.store.dropLease(SWEEP_LEASE, this.lease.owner).catch(() => undefined);
+    }
+  }
+
+  /** Takes the sweep lease; with `wait`, polls until the holder gives it up or it runs out (or the sweeper stops). */
+  private async takeLease(wait: boolean): Promise<boolean> {
+    const poll = Math.max(20, Math.min(1000, Math.floor(this.lease.ttlMs / 4)));
+    for (;;) {
+      if (this.stopped) return false;
+      if (await this.o.store.takeLease(SWEEP_LEASE, this.lease.owner, this.lease.ttlMs)) return true;
+      if (!wait) return false;
+      await sleep(poll);
+    }
+  }
+
+  private async walk(o: SweepOptions & { resume: boolean; pauseMs: number }, held: () => boolean, res: SweepResult): Promise<SweepResult> {
     const persist = !o.userId;
     const total = o.onProgress ? await this.count(o.userId) : undefined;
     let cursor = o.resume && persist ? (await this.o.store.getMeta(SWEEP_CURSOR_KEY)) || undefined : undefined;
     for (;;) {
       if (this.stopped || !this.o.providersUp()) break;
+      // Lost (we stalled past the lease and a peer took over): leave the rest to that peer.
+      if (!held()) break;
       const page = await this.o.store.needsRecheck(this.o.sliceSize ?? 100, cursor, o.userId);
       if (page.items.length === 0) { cursor = undefined; break; }
       for (const [userId, ids] of byUser(page.items)) {
@@ -145,7 +192,8 @@ export class Sweeper {
   private async recheck(userId: string, ids: string[]): Promise<RecheckCounts | null> {
     for (let i = 0; i < VERSION_RETRIES; i++) {
       try {
-        const counts = await recheckUser({ store: this.o.store, deduper: this.o.deduper, policyFor: this.o.policyFor }, userId, ids);
+        const counts = await recheckUser({ store: this.o.store, deduper: this.o.deduper, policyFor: this.o.policyFor,
+          onChecked: (checked, committed) => this.o.events.safeEmit('recheck', { userId, ids: checked, committed }) }, userId, ids);
         if (counts) {
           if (counts.checked) this.o.onCommitted(userId);
           return counts;

@@ -11,10 +11,14 @@ import { MemdedupError } from '../errors.js';
 import type { StoreOptions } from '../options.js';
 import type { Candidate, MemdedupEvent, Memory } from '../types.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
+import { importRows, type ImportRows } from './pgImport.js';
+import { CHUNK, chunks, values, type PgTables } from './pgSql.js';
 import { PgWake } from './pgWake.js';
 import { PG_MIGRATIONS, pgSchemaName } from './postgresSchema.js';
-import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory } from './rows.js';
-import type { BatchCommit, JournalFailure, Page, PageQuery, Store, StoreTiming, UserSnapshot } from './types.js';
+import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToVectors,
+  vectorParams } from './rows.js';
+import { checkTombstone, refusedSince, tombstoneKey, UserErasedError } from './tombstones.js';
+import type { BatchCommit, JournalFailure, MemoryVector, Page, PageQuery, Store, StoreTiming, UserSnapshot } from './types.js';
 
 type Row = Record<string, unknown>;
 export type PostgresStoreOptions = Extract<StoreOptions, { kind: 'postgres' }>;
@@ -22,24 +26,11 @@ export type PostgresStoreOptions = Extract<StoreOptions, { kind: 'postgres' }>;
 /** Defaults for a shared store: a lease short enough that a dead process's work moves on within seconds. */
 export const PG_TIMING: StoreTiming = { leaseMs: 20_000, pollMs: 500 };
 const JOURNAL_COLS = 'id, user_id, text, priority, source, accepted_at, attempts, lease_owner, lease_until';
-/** Rows per multi-row INSERT (PostgreSQL binds at most 65535 parameters). */
-const CHUNK = 1000;
 const UNIQUE_VIOLATION = '23505';
 /** Liveness rows of processes gone this long are removed. */
 const INSTANCE_FORGET_MS = 3_600_000;
-
-/** `($1,$2,..),($k,..)` for `rows` rows of `cols` parameters each. */
-function values(rows: number, cols: number): string {
-  const out: string[] = [];
-  for (let r = 0; r < rows; r++) out.push(`(${Array.from({ length: cols }, (_, c) => `$${r * cols + c + 1}`).join(',')})`);
-  return out.join(',');
-}
-
-function chunks<T>(xs: T[], n = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
-}
+/** What API reads select: everything but the vector bytes. */
+const MEMORY_READ = `seq, pos, ${MEMORY_COLUMNS}`;
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
@@ -47,7 +38,7 @@ export class PostgresStore implements Store {
   readonly schema: string;
   private readonly pool: pg.Pool;
   private readonly wake: PgWake;
-  private readonly t: { meta: string; users: string; journal: string; memories: string; events: string; migrations: string; instances: string };
+  private readonly t: PgTables;
   private closed = false;
   private readonly names = new Map<string, string>();
 
@@ -59,7 +50,7 @@ export class PostgresStore implements Store {
     this.timing = { leaseMs: o.leaseMs ?? PG_TIMING.leaseMs, pollMs: o.pollMs ?? PG_TIMING.pollMs };
     const s = `"${this.schema}"`;
     this.t = { meta: `${s}.meta`, users: `${s}.users`, journal: `${s}.journal`, memories: `${s}.memories`, events: `${s}.events`,
-      migrations: `${s}.migrations`, instances: `${s}.instances` };
+      migrations: `${s}.migrations`, instances: `${s}.instances`, tombstones: `${s}.tombstones`, leases: `${s}.leases` };
     this.pool = new pg.Pool({
       connectionString: o.connectionString,
       max: o.pool?.max ?? 10,
@@ -125,6 +116,9 @@ export class PostgresStore implements Store {
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect().catch(tagPoolError);
+    // pg-pool listens for errors on idle clients only: a checked-out client whose server goes away emits 'error'
+    // with nobody listening, which would crash the host. The query in progress rejects anyway; that is the report.
+    c.on('error', ignore);
     try {
       await c.query('BEGIN');
       const out = await fn(c);
@@ -134,6 +128,7 @@ export class PostgresStore implements Store {
       await c.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
+      c.removeListener('error', ignore);
       c.release();
     }
   }
@@ -229,8 +224,22 @@ export class PostgresStore implements Store {
   async loadUser(userId: string): Promise<UserSnapshot> {
     // One statement, one snapshot: the version and the memories always belong together.
     const rows = await this.q(`SELECT u.v AS user_version, m.* FROM (SELECT coalesce((SELECT version FROM ${this.t.users} WHERE user_id = $1), 0) AS v) u
-      LEFT JOIN ${this.t.memories} m ON m.user_id = $1 AND m.status = 'active' ORDER BY m.seq`, [userId]);
-    return { version: Number(rows[0]?.user_version ?? 0), memories: rows.filter((r) => r.id !== null).map(rowToMemory) };
+      LEFT JOIN ${this.t.memories} m ON m.user_id = $1 AND m.status = 'active' ORDER BY m.pos`, [userId]);
+    const found = rows.filter((r) => r.id !== null);
+    const snap: UserSnapshot = { version: Number(rows[0]?.user_version ?? 0), memories: found.map(rowToMemory) };
+    const vectors = rowsToVectors(found);
+    if (vectors) snap.vectors = vectors;
+    return snap;
+  }
+
+  async putVectors(rows: { memoryId: string; version: number; vector: MemoryVector }[]): Promise<void> {
+    for (const part of chunks(rows)) {
+      const p = part.map((r) => vectorParams(r.vector));
+      await this.q(`UPDATE ${this.t.memories} AS m SET embedding_model = v.model, embedding_dims = v.dims, embedding = v.bytes
+        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::bytea[]) AS v(id, version, model, dims, bytes)
+        WHERE m.id = v.id AND m.version = v.version`,
+      [part.map((r) => r.memoryId), part.map((r) => r.version), p.map((x) => x[0]), p.map((x) => x[1]), p.map((x) => x[2])]);
+    }
   }
 
   async userVersion(userId: string): Promise<number> {
@@ -244,29 +253,53 @@ export class PostgresStore implements Store {
 
   async commit(b: BatchCommit): Promise<boolean> {
     try {
-      return await this.tx(async (c) => {
-        // Serialises this user's writers across processes for the rest of the transaction.
+      const out = await this.tx(async (c): Promise<true | UserErasedError> => {
+        // Serialises this user's writers (and the erase) across processes for the rest of the transaction.
         await c.query(this.named('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`memdedup:${this.schema}`, b.userId]));
-        // Version check and bump: a user without a row is at version 0 (never committed, or erased since).
+        // Version check and bump: a user without a row is at version 0 (never committed, or erased since). The same
+        // statement reserves `rows` positions of the user's order (pos): taken under the lock, so monotonic at commit.
+        // It also checks the tombstone (run after the lock, so an erase that committed before it is always seen);
+        // only when nothing was bumped does a second statement find out whether the version moved or an erase refused.
+        const rows = b.memories.length + b.events.length;
+        const hash = tombstoneKey(b.userId);
+        const guard = `NOT EXISTS (SELECT 1 FROM ${this.t.tombstones} WHERE user_hash = $3 AND erased_at >= $4::bigint)`;
+        const since = refusedSince(b);
         const v = b.expectedVersion === 0
-          ? await c.query(this.named(`INSERT INTO ${this.t.users} AS u (user_id, version) VALUES ($1, 1)
-              ON CONFLICT (user_id) DO UPDATE SET version = u.version + 1 WHERE u.version = 0`, [b.userId]))
-          : await c.query(this.named(`UPDATE ${this.t.users} SET version = version + 1 WHERE user_id = $1 AND version = $2`, [b.userId, b.expectedVersion]));
-        if (v.rowCount === 0) throw new VersionMoved();
+          ? await c.query(this.named(`INSERT INTO ${this.t.users} AS u (user_id, version, pos) SELECT $1::text, 1, $2::bigint WHERE ${guard}
+              ON CONFLICT (user_id) DO UPDATE SET version = u.version + 1, pos = u.pos + $2 WHERE u.version = 0 RETURNING u.pos`, [b.userId, rows, hash, since]))
+          : await c.query(this.named(`UPDATE ${this.t.users} SET version = version + 1, pos = pos + $2
+              WHERE user_id = $1 AND version = $5 AND ${guard} RETURNING pos`, [b.userId, rows, hash, since, b.expectedVersion]));
+        if (v.rowCount === 0) {
+          const t = await c.query(this.named(`SELECT erased_at FROM ${this.t.tombstones} WHERE user_hash = $1`, [hash]));
+          const refused = checkTombstone(t.rows[0] ? Number(t.rows[0].erased_at) : undefined, b);
+          if (!refused) throw new VersionMoved();
+          // Returned, not thrown: the removal of the dropped candidates' journal rows must commit.
+          if (refused.dropped.length > 0) {
+            await c.query(this.named(`DELETE FROM ${this.t.journal} WHERE user_id = $1 AND id = ANY($2::text[])`, [b.userId, refused.dropped]));
+          }
+          return new UserErasedError(refused.erasedAt, refused.dropped);
+        }
+        let pos = Number(v.rows[0].pos) - rows;
+        // A vector given wins; else the stored one stays while the text is the same, and goes when the text changed.
+        const keep = (col: string) => `${col} = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.${col} WHEN m.text = excluded.text THEN m.${col} END`;
         for (const part of chunks(b.memories)) {
-          await c.query(`INSERT INTO ${this.t.memories} (${MEMORY_COLUMNS}) VALUES ${values(part.length, 10)}
+          await c.query(`INSERT INTO ${this.t.memories} AS m (${MEMORY_COLUMNS}, ${VECTOR_COLUMNS}, pos) VALUES ${values(part.length, 14)}
             ON CONFLICT (id) DO UPDATE SET text = excluded.text, status = excluded.status, version = excluded.version,
-            seen_count = excluded.seen_count, needs_recheck = excluded.needs_recheck, sources = excluded.sources, updated_at = excluded.updated_at`,
-          part.flatMap(memoryParams));
+            seen_count = excluded.seen_count, needs_recheck = excluded.needs_recheck, sources = excluded.sources, updated_at = excluded.updated_at,
+            ${keep('embedding_model')}, ${keep('embedding_dims')}, ${keep('embedding')}`,
+          part.flatMap((m) => [...memoryParams(m), ...vectorParams(b.vectors?.get(m.id)), ++pos]));
         }
         for (const part of chunks(b.events)) {
-          await c.query(`INSERT INTO ${this.t.events} (${EVENT_COLUMNS}) VALUES ${values(part.length, EVENT_PARAMS)}`, part.flatMap(eventParams));
+          await c.query(`INSERT INTO ${this.t.events} (${EVENT_COLUMNS}, pos) VALUES ${values(part.length, EVENT_PARAMS + 1)}`, part.flatMap((e) => [...eventParams(e), ++pos]));
         }
         for (const u of b.undone ?? []) await c.query(`UPDATE ${this.t.events} SET undone_by = $1 WHERE id = $2`, [u.undoneBy, u.eventId]);
         if (b.journalIds.length > 0) await c.query(this.named(`DELETE FROM ${this.t.journal} WHERE id = ANY($1::text[])`, [b.journalIds]));
         return true;
       });
+      if (out instanceof UserErasedError) throw out;
+      return out;
     } catch (e) {
+      if (e instanceof UserErasedError) throw e;
       if (e instanceof VersionMoved) return false;
       // A candidate's event committed elsewhere first: nothing here was written; the caller re-decides and finds it.
       if ((e as { code?: string }).code === UNIQUE_VIOLATION && String((e as { constraint?: string }).constraint).includes('candidate_id')) return false;
@@ -279,27 +312,28 @@ export class PostgresStore implements Store {
     const after = decodeCursor(q.cursor);
     const status = q.status ?? 'active';
     const rows = status === 'all'
-      ? await this.q(`SELECT * FROM ${this.t.memories} WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [userId, after, limit + 1])
-      : await this.q(`SELECT * FROM ${this.t.memories} WHERE user_id = $1 AND status = $2 AND seq > $3 ORDER BY seq LIMIT $4`, [userId, status, after, limit + 1]);
-    return this.page(rows, limit, rowToMemory);
+      ? await this.q(`SELECT ${MEMORY_READ} FROM ${this.t.memories} WHERE user_id = $1 AND pos > $2 ORDER BY pos LIMIT $3`, [userId, after, limit + 1])
+      : await this.q(`SELECT ${MEMORY_READ} FROM ${this.t.memories} WHERE user_id = $1 AND status = $2 AND pos > $3 ORDER BY pos LIMIT $4`, [userId, status, after, limit + 1]);
+    return this.page(rows, limit, rowToMemory, 'pos');
   }
 
-  private page<T>(rows: Row[], limit: number, map: (r: Row) => T): Page<T> {
+  /** A user's pages follow pos (monotonic at commit per user); the sweep's global walk follows seq. */
+  private page<T>(rows: Row[], limit: number, map: (r: Row) => T, key: 'pos' | 'seq'): Page<T> {
     const more = rows.length > limit;
     const items = rows.slice(0, limit);
-    return more ? { items: items.map(map), cursor: encodeCursor(String(items[items.length - 1]!.seq)) } : { items: items.map(map) };
+    return more ? { items: items.map(map), cursor: encodeCursor(String(items[items.length - 1]![key])) } : { items: items.map(map) };
   }
 
   async memory(id: string): Promise<Memory | undefined> {
-    const [r] = await this.q(`SELECT * FROM ${this.t.memories} WHERE id = $1`, [id]);
+    const [r] = await this.q(`SELECT ${MEMORY_READ} FROM ${this.t.memories} WHERE id = $1`, [id]);
     return r ? rowToMemory(r) : undefined;
   }
 
   async events(userId: string, q: PageQuery): Promise<Page<MemdedupEvent>> {
     const limit = pageLimit(q.limit);
-    const rows = await this.q(`SELECT * FROM ${this.t.events} WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    const rows = await this.q(`SELECT * FROM ${this.t.events} WHERE user_id = $1 AND pos > $2 ORDER BY pos LIMIT $3`,
       [userId, decodeCursor(q.cursor), limit + 1]);
-    return this.page(rows, limit, rowToEvent);
+    return this.page(rows, limit, rowToEvent, 'pos');
   }
 
   async event(id: string): Promise<MemdedupEvent | undefined> {
@@ -310,9 +344,9 @@ export class PostgresStore implements Store {
   async needsRecheck(limit: number, after?: string, userId?: string): Promise<Page<Memory>> {
     const seq = decodeCursor(after);
     const rows = userId
-      ? await this.q(`SELECT * FROM ${this.t.memories} WHERE needs_recheck = 1 AND status = 'active' AND user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [userId, seq, limit + 1])
-      : await this.q(`SELECT * FROM ${this.t.memories} WHERE needs_recheck = 1 AND status = 'active' AND seq > $1 ORDER BY seq LIMIT $2`, [seq, limit + 1]);
-    return this.page(rows, limit, rowToMemory);
+      ? await this.q(`SELECT ${MEMORY_READ} FROM ${this.t.memories} WHERE needs_recheck = 1 AND status = 'active' AND user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [userId, seq, limit + 1])
+      : await this.q(`SELECT ${MEMORY_READ} FROM ${this.t.memories} WHERE needs_recheck = 1 AND status = 'active' AND seq > $1 ORDER BY seq LIMIT $2`, [seq, limit + 1]);
+    return this.page(rows, limit, rowToMemory, 'seq');
   }
 
   async getMeta(key: string): Promise<string | undefined> {
@@ -324,7 +358,7 @@ export class PostgresStore implements Store {
     await this.q(`INSERT INTO ${this.t.meta} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [key, value]);
   }
 
-  async erase(userId: string): Promise<number> {
+  async erase(userId: string, at = Date.now()): Promise<number> {
     return this.tx(async (c) => {
       // Same lock as commit: an erase never interleaves with a batch of this user.
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`memdedup:${this.schema}`, userId]);
@@ -332,8 +366,31 @@ export class PostgresStore implements Store {
       for (const t of [this.t.memories, this.t.events, this.t.journal, this.t.users]) {
         n += (await c.query(`DELETE FROM ${t} WHERE user_id = $1`, [userId])).rowCount ?? 0;
       }
+      await c.query(`INSERT INTO ${this.t.tombstones} AS t (user_hash, erased_at) VALUES ($1, $2)
+        ON CONFLICT (user_hash) DO UPDATE SET erased_at = greatest(t.erased_at, excluded.erased_at)`, [tombstoneKey(userId), at]);
       return n;
     });
+  }
+
+  async erasedAt(userId: string): Promise<number | undefined> {
+    const [r] = await this.q(`SELECT erased_at FROM ${this.t.tombstones} WHERE user_hash = $1`, [tombstoneKey(userId)]);
+    return r ? Number(r.erased_at) : undefined;
+  }
+
+  async expireTombstones(before: number): Promise<number> {
+    return (await this.pool.query(this.named(`DELETE FROM ${this.t.tombstones} WHERE erased_at < $1`, [before]))).rowCount ?? 0;
+  }
+
+  async takeLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const r = await this.pool.query(this.named(`INSERT INTO ${this.t.leases} AS l (name, owner, until) VALUES ($1, $2, $3)
+      ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE l.owner = excluded.owner OR l.until <= $4`,
+    [name, owner, now + ttlMs, now]));
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async dropLease(name: string, owner: string): Promise<void> {
+    await this.q(`UPDATE ${this.t.leases} SET until = 0 WHERE name = $1 AND owner = $2`, [name, owner]);
   }
 
   async ping(): Promise<boolean> {
@@ -348,28 +405,8 @@ export class PostgresStore implements Store {
   }
 
   /** Cross-store copy (migrate-store): inserts rows as they are, in the order given; existing ids are kept. */
-  async importRows(r: { users?: { userId: string; version: number }[]; memories?: Memory[]; events?: MemdedupEvent[];
-    journal?: (Candidate & { lastError?: string; notBefore?: number; dead?: boolean })[]; meta?: { key: string; value: string }[] }): Promise<void> {
-    await this.tx(async (c) => {
-      for (const part of chunks(r.users ?? [])) {
-        await c.query(`INSERT INTO ${this.t.users} AS u (user_id, version) VALUES ${values(part.length, 2)}
-          ON CONFLICT (user_id) DO UPDATE SET version = greatest(u.version, excluded.version)`, part.flatMap((x) => [x.userId, x.version]));
-      }
-      for (const part of chunks(r.memories ?? [])) {
-        await c.query(`INSERT INTO ${this.t.memories} (${MEMORY_COLUMNS}) VALUES ${values(part.length, 10)} ON CONFLICT (id) DO NOTHING`, part.flatMap(memoryParams));
-      }
-      for (const part of chunks(r.events ?? [])) {
-        await c.query(`INSERT INTO ${this.t.events} (${EVENT_COLUMNS}) VALUES ${values(part.length, EVENT_PARAMS)} ON CONFLICT DO NOTHING`, part.flatMap(eventParams));
-      }
-      for (const part of chunks(r.journal ?? [])) {
-        await c.query(`INSERT INTO ${this.t.journal} (id, user_id, text, priority, source, accepted_at, attempts, last_error, not_before, dead, lease_until)
-          VALUES ${values(part.length, 11)} ON CONFLICT (id) DO NOTHING`,
-        part.flatMap((j) => [j.id, j.userId, j.text, j.priority, j.source ?? null, j.acceptedAt, j.attempts, j.lastError ?? null, j.notBefore ?? 0, j.dead ? 1 : 0, 0]));
-      }
-      for (const m of r.meta ?? []) {
-        await c.query(`INSERT INTO ${this.t.meta} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [m.key, m.value]);
-      }
-    });
+  async importRows(r: ImportRows): Promise<void> {
+    await this.tx((c) => importRows(c, this.t, r));
   }
 }
 
@@ -381,3 +418,5 @@ function tagPoolError(e: unknown): never {
   if (e instanceof Error && (e as { code?: unknown }).code === undefined && POOL_FAILURE.test(e.message)) Object.assign(e, { code: 'STORE_POOL' });
   throw e;
 }
+
+function ignore(): void { /* see tx() */ }

@@ -66,11 +66,38 @@ export const PG_MIGRATIONS: string[] = [
   -- The poller looks for the few rows nobody holds among many leased ones.
   CREATE INDEX IF NOT EXISTS journal_free ON {s}.journal (lease_until) WHERE dead = 0;
   `,
-  // Dedup policies (issue 15): the policy of every event, so reversals can be compared per policy; events
+  // 3 (issue 15), dedup policies: the policy of every event, so reversals can be compared per policy; events
   // before it were all decided by the built-in one. `memdedup report --since` reads events by time.
   `
   ALTER TABLE {s}.events ADD COLUMN IF NOT EXISTS policy text NOT NULL DEFAULT 'default';
   CREATE INDEX IF NOT EXISTS events_at ON {s}.events (at);
+  `,
+  // 4 (issue 14): several processes on one database.
+  // - tombstones: SHA-256 of an erased user's id and the erase time (src/store/tombstones.ts); every commit checks it.
+  // - leases: named leases (the sweep's), so one process at a time does a job.
+  // - memories.embedding*: the provider vector of the memory's text (model id, dimensions, float32 little-endian),
+  //   so a cold index load does not embed again.
+  // - pos: a per-user order taken from users.pos under the per-user commit lock, so it is monotonic at commit
+  //   (the global seq is allocated before commit and can land out of order); existing rows keep their seq as pos.
+  `
+  CREATE TABLE IF NOT EXISTS {s}.tombstones (user_hash text PRIMARY KEY, erased_at bigint NOT NULL);
+  CREATE INDEX IF NOT EXISTS tombstones_expiry ON {s}.tombstones (erased_at);
+  CREATE TABLE IF NOT EXISTS {s}.leases (name text PRIMARY KEY, owner text NOT NULL, until bigint NOT NULL);
+  ALTER TABLE {s}.memories ADD COLUMN IF NOT EXISTS embedding_model text, ADD COLUMN IF NOT EXISTS embedding_dims integer,
+    ADD COLUMN IF NOT EXISTS embedding bytea;
+  ALTER TABLE {s}.users ADD COLUMN IF NOT EXISTS pos bigint NOT NULL DEFAULT 0;
+  ALTER TABLE {s}.memories ADD COLUMN IF NOT EXISTS pos bigint NOT NULL DEFAULT 0;
+  ALTER TABLE {s}.events ADD COLUMN IF NOT EXISTS pos bigint NOT NULL DEFAULT 0;
+  UPDATE {s}.memories SET pos = seq;
+  UPDATE {s}.events SET pos = seq;
+  UPDATE {s}.users u SET pos = greatest(
+    coalesce((SELECT max(seq) FROM {s}.memories m WHERE m.user_id = u.user_id), 0),
+    coalesce((SELECT max(seq) FROM {s}.events e WHERE e.user_id = u.user_id), 0));
+  DROP INDEX IF EXISTS {s}.memories_user;
+  DROP INDEX IF EXISTS {s}.events_user;
+  CREATE INDEX IF NOT EXISTS memories_user_pos ON {s}.memories (user_id, status, pos);
+  CREATE INDEX IF NOT EXISTS memories_user_all ON {s}.memories (user_id, pos);
+  CREATE INDEX IF NOT EXISTS events_user_pos ON {s}.events (user_id, pos);
   `,
 ];
 

@@ -1,5 +1,6 @@
 // Row <-> glossary mapping shared by every SQL store (column names are the same in each).
 import type { Candidate, MemdedupEvent, Memory, Priority } from '../types.js';
+import type { MemoryVector } from './types.js';
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v));
@@ -46,4 +47,32 @@ export function rowToCandidate(r: Row): Candidate {
   if (r.source !== null && r.source !== undefined) c.source = String(r.source);
   if (r.last_error !== null && r.last_error !== undefined) c.lastError = String(r.last_error);
   return c;
+}
+
+/** Provider-vector columns of a memory row, written with it (see memoryVectorParams) and read by loadUser. */
+export const VECTOR_COLUMNS = 'embedding_model, embedding_dims, embedding';
+
+/** [model, dims, float32 little-endian bytes] or nulls. */
+export function vectorParams(v: MemoryVector | undefined): unknown[] {
+  if (!v) return [null, null, null];
+  return [v.model, v.vector.length, Buffer.from(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength)];
+}
+
+/** The row's stored vector, if it has a well-formed one. */
+export function rowToVector(r: Row): MemoryVector | undefined {
+  const bytes = r.embedding as Uint8Array | null | undefined;
+  const dims = num(r.embedding_dims);
+  if (!bytes || !r.embedding_model || !(dims > 0) || bytes.byteLength !== dims * 4) return undefined;
+  // Copy into a fresh buffer: a driver's Buffer may sit at an offset that is not a multiple of 4.
+  return { model: String(r.embedding_model), vector: new Float32Array(new Uint8Array(bytes).buffer) };
+}
+
+/** Vectors of a user's rows, by memory id; undefined when none has one (so an empty snapshot stays `{version, memories}`). */
+export function rowsToVectors(rows: Row[]): Map<string, MemoryVector> | undefined {
+  let out: Map<string, MemoryVector> | undefined;
+  for (const r of rows) {
+    const v = rowToVector(r);
+    if (v) (out ??= new Map()).set(String(r.id), v);
+  }
+  return out;
 }

@@ -4,13 +4,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Candidate, MemdedupEvent, Memory } from '../types.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
-import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory } from './rows.js';
+import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToVectors,
+  vectorParams } from './rows.js';
 import { SqliteCheckpointer } from './sqliteCheckpointer.js';
 import { SQLITE_MIGRATIONS } from './sqliteSchema.js';
-import type { BatchCommit, JournalFailure, Page, PageQuery, Store, UserSnapshot } from './types.js';
+import { checkTombstone, tombstoneKey, UserErasedError } from './tombstones.js';
+import type { BatchCommit, JournalFailure, MemoryVector, Page, PageQuery, Store, UserSnapshot } from './types.js';
 
 type Row = Record<string, unknown>;
 const qs = (n: number) => Array.from({ length: n }, () => '?').join(',');
+/** What API reads select: everything but the vector bytes. */
+const MEMORY_READ = `seq, ${MEMORY_COLUMNS}`;
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -67,12 +71,24 @@ export class SqliteStore implements Store {
       bumpVersion: d.prepare(`UPDATE users SET version = version + 1 WHERE user_id = ? AND version = ?`),
       insertUser: d.prepare(`INSERT OR IGNORE INTO users (user_id, version) VALUES (?, 0)`),
       activeMemories: d.prepare(`SELECT * FROM memories WHERE user_id = ? AND status = 'active' ORDER BY seq`),
-      upsertMemory: d.prepare(`INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)
+      // A vector given wins; else the stored one stays while the text is the same, and goes when the text changed.
+      upsertMemory: d.prepare(`INSERT INTO memories (${MEMORY_COLUMNS}, ${VECTOR_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
         ON CONFLICT(id) DO UPDATE SET text = excluded.text, status = excluded.status, version = excluded.version,
-        seen_count = excluded.seen_count, needs_recheck = excluded.needs_recheck, sources = excluded.sources, updated_at = excluded.updated_at`),
+        seen_count = excluded.seen_count, needs_recheck = excluded.needs_recheck, sources = excluded.sources, updated_at = excluded.updated_at,
+        embedding_model = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding_model WHEN memories.text = excluded.text THEN memories.embedding_model END,
+        embedding_dims = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding_dims WHEN memories.text = excluded.text THEN memories.embedding_dims END,
+        embedding = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding WHEN memories.text = excluded.text THEN memories.embedding END`),
+      putVector: d.prepare(`UPDATE memories SET embedding_model = ?, embedding_dims = ?, embedding = ? WHERE id = ? AND version = ?`),
+      tombstone: d.prepare(`SELECT erased_at FROM tombstones WHERE user_hash = ?`),
+      writeTombstone: d.prepare(`INSERT INTO tombstones (user_hash, erased_at) VALUES (?, ?)
+        ON CONFLICT(user_hash) DO UPDATE SET erased_at = max(erased_at, excluded.erased_at)`),
+      expireTombstones: d.prepare(`DELETE FROM tombstones WHERE erased_at < ?`),
+      takeLease: d.prepare(`INSERT INTO leases (name, owner, until) VALUES (?, ?, ?)
+        ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE leases.owner = excluded.owner OR leases.until <= ?`),
+      dropLease: d.prepare(`UPDATE leases SET until = 0 WHERE name = ? AND owner = ?`),
       insertEvent: d.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (${qs(EVENT_PARAMS)})`),
       undone: d.prepare(`UPDATE events SET undone_by = ? WHERE id = ?`),
-      memory: d.prepare(`SELECT * FROM memories WHERE id = ?`),
+      memory: d.prepare(`SELECT ${MEMORY_READ} FROM memories WHERE id = ?`),
       event: d.prepare(`SELECT * FROM events WHERE id = ?`),
       getMeta: d.prepare(`SELECT value FROM meta WHERE key = ?`),
       setMeta: d.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
@@ -138,10 +154,19 @@ export class SqliteStore implements Store {
   }
 
   async loadUser(userId: string): Promise<UserSnapshot> {
-    return this.db.transaction(() => ({
-      version: Number((this.st.version.get(userId) as Row | undefined)?.version ?? 0),
-      memories: (this.st.activeMemories.all(userId) as Row[]).map(rowToMemory),
-    }))();
+    return this.db.transaction(() => {
+      const rows = this.st.activeMemories.all(userId) as Row[];
+      const snap: UserSnapshot = { version: Number((this.st.version.get(userId) as Row | undefined)?.version ?? 0), memories: rows.map(rowToMemory) };
+      const vectors = rowsToVectors(rows);
+      if (vectors) snap.vectors = vectors;
+      return snap;
+    })();
+  }
+
+  async putVectors(rows: { memoryId: string; version: number; vector: MemoryVector }[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const r of rows) this.st.putVector.run(...vectorParams(r.vector), r.memoryId, r.version);
+    })();
   }
 
   async userVersion(userId: string): Promise<number> {
@@ -162,20 +187,30 @@ export class SqliteStore implements Store {
   }
 
   async commit(b: BatchCommit): Promise<boolean> {
+    let result: boolean | UserErasedError;
     try {
-      return this.commitTx(b);
+      result = this.commitTx(b);
     } catch (e) {
       // A candidate that already has an event: nothing was written; the caller re-decides and finds that event.
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /events\.candidate_id/.test(String((e as Error).message))) return false;
       throw e;
     }
+    if (result instanceof UserErasedError) throw result;
+    return result;
   }
 
-  private commitTx(b: BatchCommit): boolean {
+  /** The refusal is returned, not thrown: the removal of the dropped candidates' journal rows must commit. */
+  private commitTx(b: BatchCommit): boolean | UserErasedError {
     return this.db.transaction(() => {
+      const t = this.st.tombstone.get(tombstoneKey(b.userId)) as Row | undefined;
+      const refused = checkTombstone(t ? Number(t.erased_at) : undefined, b);
+      if (refused) {
+        for (const id of refused.dropped) this.st.deleteJournal.run(id);
+        return new UserErasedError(refused.erasedAt, refused.dropped);
+      }
       this.st.insertUser.run(b.userId);
       if (this.st.bumpVersion.run(b.userId, b.expectedVersion).changes === 0) return false;
-      for (const m of b.memories) this.st.upsertMemory.run(...memoryParams(m));
+      for (const m of b.memories) this.st.upsertMemory.run(...memoryParams(m), ...vectorParams(b.vectors?.get(m.id)));
       for (const e of b.events) this.st.insertEvent.run(...eventParams(e));
       for (const u of b.undone ?? []) this.st.undone.run(u.undoneBy, u.eventId);
       for (const id of b.journalIds) this.st.deleteJournal.run(id);
@@ -188,8 +223,8 @@ export class SqliteStore implements Store {
     const after = decodeCursor(q.cursor);
     const status = q.status ?? 'active';
     const rows = (status === 'all'
-      ? this.db.prepare(`SELECT * FROM memories WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(userId, after, limit + 1)
-      : this.db.prepare(`SELECT * FROM memories WHERE user_id = ? AND status = ? AND seq > ? ORDER BY seq LIMIT ?`).all(userId, status, after, limit + 1)) as Row[];
+      ? this.db.prepare(`SELECT ${MEMORY_READ} FROM memories WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(userId, after, limit + 1)
+      : this.db.prepare(`SELECT ${MEMORY_READ} FROM memories WHERE user_id = ? AND status = ? AND seq > ? ORDER BY seq LIMIT ?`).all(userId, status, after, limit + 1)) as Row[];
     return this.page(rows, limit, rowToMemory);
   }
 
@@ -219,8 +254,8 @@ export class SqliteStore implements Store {
   async needsRecheck(limit: number, after?: string, userId?: string): Promise<Page<Memory>> {
     const seq = decodeCursor(after);
     const rows = (userId
-      ? this.db.prepare(`SELECT * FROM memories WHERE needs_recheck = 1 AND status = 'active' AND user_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(userId, seq, limit + 1)
-      : this.db.prepare(`SELECT * FROM memories WHERE needs_recheck = 1 AND status = 'active' AND seq > ? ORDER BY seq LIMIT ?`).all(seq, limit + 1)) as Row[];
+      ? this.db.prepare(`SELECT ${MEMORY_READ} FROM memories WHERE needs_recheck = 1 AND status = 'active' AND user_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(userId, seq, limit + 1)
+      : this.db.prepare(`SELECT ${MEMORY_READ} FROM memories WHERE needs_recheck = 1 AND status = 'active' AND seq > ? ORDER BY seq LIMIT ?`).all(seq, limit + 1)) as Row[];
     return this.page(rows, limit, rowToMemory);
   }
 
@@ -233,12 +268,31 @@ export class SqliteStore implements Store {
     this.st.setMeta.run(key, value);
   }
 
-  async erase(userId: string): Promise<number> {
+  async erase(userId: string, at = Date.now()): Promise<number> {
     return this.db.transaction(() => {
       let n = 0;
       for (const t of ['memories', 'events', 'journal', 'users']) n += this.db.prepare(`DELETE FROM ${t} WHERE user_id = ?`).run(userId).changes;
+      this.st.writeTombstone.run(tombstoneKey(userId), at);
       return n;
     }).immediate();
+  }
+
+  async erasedAt(userId: string): Promise<number | undefined> {
+    const r = this.st.tombstone.get(tombstoneKey(userId)) as Row | undefined;
+    return r ? Number(r.erased_at) : undefined;
+  }
+
+  async expireTombstones(before: number): Promise<number> {
+    return this.st.expireTombstones.run(before).changes;
+  }
+
+  async takeLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    return this.st.takeLease.run(name, owner, now + ttlMs, now).changes > 0;
+  }
+
+  async dropLease(name: string, owner: string): Promise<void> {
+    this.st.dropLease.run(name, owner);
   }
 
   async ping(): Promise<boolean> {

@@ -56,10 +56,20 @@ export const SQLITE_MIGRATIONS: string[] = [
   `,
   // The poller looks for rows nobody holds; most journal rows are leased, so find the free ones by index.
   `CREATE INDEX IF NOT EXISTS journal_free ON journal (lease_until, dead, not_before);`,
-  // Dedup policies (issue 15): the policy of every event, so reversals can be compared per policy; events
+  // 3 (issue 15), dedup policies: the policy of every event, so reversals can be compared per policy; events
   // before it were all decided by the built-in one. `memdedup report --since` reads events by time.
   `
   ALTER TABLE events ADD COLUMN policy TEXT NOT NULL DEFAULT 'default';
   CREATE INDEX IF NOT EXISTS events_at ON events (at);
+  `,
+  // 4 (issue 14): tombstones, named leases and stored provider vectors, as in PostgreSQL's migration 4.
+  // Pages keep ordering by seq here: one writer at a time, so seq is already monotonic at commit.
+  `
+  CREATE TABLE IF NOT EXISTS tombstones (user_hash TEXT PRIMARY KEY, erased_at INTEGER NOT NULL);
+  CREATE INDEX IF NOT EXISTS tombstones_expiry ON tombstones (erased_at);
+  CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);
+  ALTER TABLE memories ADD COLUMN embedding_model TEXT;
+  ALTER TABLE memories ADD COLUMN embedding_dims INTEGER;
+  ALTER TABLE memories ADD COLUMN embedding BLOB;
   `,
 ];

@@ -1,5 +1,6 @@
 // The storage seam. Small on purpose: the contract test suite (test/store) is the definition of "works".
 import type { Candidate, MemdedupEvent, Memory, MemoryStatus } from '../types.js';
+import type { ErasureCheck } from './tombstones.js';
 
 export interface Page<T> { items: T[]; cursor?: string }
 export interface PageQuery { limit?: number; cursor?: string }
@@ -7,8 +8,14 @@ export interface PageQuery { limit?: number; cursor?: string }
 /** A journal row that failed: its new attempt count, error and the earliest time to try again. */
 export interface JournalFailure { id: string; attempts: number; lastError: string; notBefore: number; dead: boolean }
 
-/** Everything one batch of a user changes, committed in ONE transaction. */
-export interface BatchCommit {
+/** A provider vector kept with a memory: the model that made it and the vector (L2-normalised). */
+export interface MemoryVector { model: string; vector: Float32Array }
+
+/**
+ * Everything one batch of a user changes, committed in ONE transaction. `readAt` and `candidates` (ErasureCheck)
+ * are checked against the user's tombstone in that transaction: see src/store/tombstones.ts.
+ */
+export interface BatchCommit extends ErasureCheck {
   userId: string;
   /** The user version the batch was decided against; the commit fails if it moved (no lost update). */
   expectedVersion: number;
@@ -19,11 +26,21 @@ export interface BatchCommit {
   undone?: { eventId: string; undoneBy: string }[];
   /** Journal rows removed because their event commits here. */
   journalIds: string[];
+  /**
+   * Provider vectors of memories in `memories`, by memory id. A memory written without one keeps its stored vector
+   * when its text is unchanged and loses it when the text changed (the vector was of the old text).
+   */
+  vectors?: Map<string, MemoryVector>;
 }
 
 export interface StoreTiming { leaseMs: number; pollMs: number }
 
-export interface UserSnapshot { version: number; memories: Memory[] }
+export interface UserSnapshot {
+  version: number;
+  memories: Memory[];
+  /** Stored provider vectors by memory id; absent when no memory has one. */
+  vectors?: Map<string, MemoryVector>;
+}
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -60,8 +77,13 @@ export interface Store {
   userVersion(userId: string): Promise<number>;
   /** Events already recorded for these candidate ids (idempotent replay). */
   eventsForCandidates(candidateIds: string[]): Promise<MemdedupEvent[]>;
-  /** Commits a batch; resolves false (and changes nothing) when the user version moved. */
+  /**
+   * Commits a batch; resolves false (and changes nothing) when the user version moved. Rejects with
+   * UserErasedError when the user's tombstone refuses it (only the journal rows of the dropped candidates go).
+   */
   commit(batch: BatchCommit): Promise<boolean>;
+  /** Stores vectors computed for memories already written (a cold load, a model change); skips rows changed since `version`. */
+  putVectors(rows: { memoryId: string; version: number; vector: MemoryVector }[]): Promise<void>;
   memories(userId: string, q: PageQuery & { status?: MemoryStatus | 'all' }): Promise<Page<Memory>>;
   memory(id: string): Promise<Memory | undefined>;
   events(userId: string, q: PageQuery): Promise<Page<MemdedupEvent>>;
@@ -70,8 +92,22 @@ export interface Store {
   needsRecheck(limit: number, after?: string, userId?: string): Promise<Page<Memory>>;
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
-  /** Right to erasure: the only hard delete. Returns rows removed. */
-  erase(userId: string): Promise<number>;
+  /**
+   * Right to erasure: the only hard delete. In the same transaction, writes the user's tombstone at `at`
+   * (default now; a later erase moves it forward). Returns rows removed.
+   */
+  erase(userId: string, at?: number): Promise<number>;
+  /** The erase time of the user's tombstone, if one is kept. */
+  erasedAt(userId: string): Promise<number | undefined>;
+  /** Deletes tombstones of erasures before `before` (epoch ms). Returns how many. */
+  expireTombstones(before: number): Promise<number>;
+  /**
+   * Takes or renews the named lease for `owner` when it is free, expired or already the owner's, until now + ttlMs.
+   * Resolves with whether `owner` holds it now. One holder at a time, across processes.
+   */
+  takeLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives up the named lease if `owner` holds it, so a peer may take it at once. */
+  dropLease(name: string, owner: string): Promise<void>;
   /** Cheap reachability probe for /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bagOfWords } from '../helpers/bagOfWords.js';
 import { testEngine } from '../helpers/engine.js';
 
 type Mode = 'ok' | 'error' | 'slow';
@@ -11,16 +12,7 @@ let judgeLabel = 'duplicate';
 let server: http.Server;
 let baseURL = '';
 
-/** A bag-of-words vector: equal word sets give equal vectors, so the fake is deterministic and meaningful. */
-function vec(text: string): number[] {
-  const v = new Array(1024).fill(0);
-  for (const w of text.toLowerCase().split(/\W+/).filter(Boolean)) {
-    let h = 2166136261;
-    for (const c of w) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-    v[(h >>> 0) % 1024] += 1;
-  }
-  return v;
-}
+const vec = (text: string) => bagOfWords(text);
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {

@@ -36,6 +36,9 @@ export interface RunningPostgres {
   /** Superuser URL, trust auth, no password. */
   url: string;
   port: number;
+  /** Stops the server but keeps its data, as an outage would; `resume` starts it again on the same port. */
+  pause(): void;
+  resume(): void;
   stop(): void;
 }
 
@@ -60,9 +63,20 @@ export async function startPostgres(): Promise<RunningPostgres> {
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
   run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', opts, 'start']);
   let stopped = false;
+  let paused = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    pause() {
+      if (stopped || paused) return;
+      paused = true;
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    },
+    resume() {
+      if (stopped || !paused) return;
+      run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', opts, 'start']);
+      paused = false;
+    },
     stop() {
       if (stopped) return;
       stopped = true;

@@ -36,13 +36,13 @@ async function serve(env: Record<string, string>): Promise<{ child: ChildProcess
 
 describe('memdedup serve configuration', () => {
   it('loads config/production.json under NODE_ENV=production, and MEMDEDUP_CONFIG when given', () => {
-    expect(loadServeConfig({}).config).toEqual({ diagnostics: true, protectOps: false, engine: {} });
+    expect(loadServeConfig({}).config).toEqual({ diagnostics: true, protectOps: false, durableTimeoutMs: 10_000, engine: {} });
     expect(loadServeConfig({ NODE_ENV: 'production' }).config.diagnostics).toBe(false);
     expect(loadServeConfig({ NODE_ENV: 'production', MEMDEDUP_DIAGNOSTICS: '1' }).config.diagnostics).toBe(true);
     const dir = tempDir();
     const file = join(dir, 'c.json');
     writeFileSync(file, JSON.stringify({ diagnostics: false, protectOps: true, engine: { concurrency: 4 } }));
-    expect(loadServeConfig({ MEMDEDUP_CONFIG: file }).config).toEqual({ diagnostics: false, protectOps: true, engine: { concurrency: 4 } });
+    expect(loadServeConfig({ MEMDEDUP_CONFIG: file }).config).toEqual({ diagnostics: false, protectOps: true, durableTimeoutMs: 10_000, engine: { concurrency: 4 } });
     writeFileSync(file, JSON.stringify({ diagnostic: true }));
     expect(() => loadServeConfig({ MEMDEDUP_CONFIG: file })).toThrow(/diagnostic/);
     writeFileSync(file, '{');

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemdedupError } from '../../src/errors.js';
+import { UserErasedError } from '../../src/store/tombstones.js';
 import type { BatchCommit, Store } from '../../src/store/types.js';
 import type { Candidate, MemdedupEvent, Memory } from '../../src/types.js';
 import { textContract } from './textContract.js';
@@ -255,6 +256,91 @@ export function storeContract(name: string, open: StoreFactory): void {
       const stale = mem('gone');
       expect(await store.commit({ userId: 'gone', expectedVersion: 1, memories: [stale], events: [], journalIds: [] })).toBe(false);
       expect((await decide(store, cand('gone'))).ok).toBe(true);
+    });
+
+    it('writes a tombstone with the erase; a commit of candidates accepted before it is refused and drops them', async () => {
+      const before = cand('t1', { acceptedAt: 1000 });
+      const after = cand('t1', { acceptedAt: 3000 });
+      await store.appendJournal([before], lease('me'));
+      expect(await store.erasedAt('t1')).toBeUndefined();
+      await store.erase('t1', 2000);
+      expect(await store.erasedAt('t1')).toBe(2000);
+      // Written again after the erase (a group commit that was in flight elsewhere), then decided by some process.
+      await store.appendJournal([before, after], { owner: 'me', until: 0 });
+      const m = mem('t1');
+      const refused = store.commit({ userId: 't1', expectedVersion: 0, memories: [m], events: [ev('t1', before.id, m.id), ev('t1', after.id, m.id)],
+        journalIds: [before.id, after.id], readAt: 3000, candidates: [before, after] });
+      await expect(refused).rejects.toBeInstanceOf(UserErasedError);
+      await expect(refused).rejects.toMatchObject({ erasedAt: 2000, dropped: [before.id] });
+      // Nothing written but the dropped candidate's journal row removed.
+      expect(await store.memory(m.id)).toBeUndefined();
+      expect(await store.eventsForCandidates([before.id, after.id])).toEqual([]);
+      expect((await store.claimJournal('x', 10, 60_000)).map((c) => c.id)).toEqual([after.id]);
+      // Candidates accepted after the erase start from nothing.
+      expect(await store.commit({ userId: 't1', expectedVersion: 0, memories: [m], events: [ev('t1', after.id, m.id)], journalIds: [after.id],
+        readAt: 3000, candidates: [after] })).toBe(true);
+      expect(await store.journalDepth()).toBe(0);
+    });
+
+    it('refuses a commit decided on a state read before the erase, even at a matching version', async () => {
+      await decide(store, cand('t2'));
+      const readAt = Date.now();
+      await store.erase('t2', readAt + 5);
+      // After the erase the user is back at version 0; a batch on the old state would have matched version 0 too.
+      const m = mem('t2');
+      await expect(store.commit({ userId: 't2', expectedVersion: 0, memories: [m], events: [], journalIds: [], readAt }))
+        .rejects.toMatchObject({ name: 'UserErasedError', dropped: [] });
+      expect(await store.loadUser('t2')).toEqual({ version: 0, memories: [] });
+      expect(await store.commit({ userId: 't2', expectedVersion: 0, memories: [m], events: [], journalIds: [], readAt: readAt + 6 })).toBe(true);
+    });
+
+    it('keeps the latest erase time and expires old tombstones', async () => {
+      await store.erase('t3', 5000);
+      await store.erase('t3', 4000);
+      expect(await store.erasedAt('t3')).toBe(5000);
+      await store.erase('t4', 9000);
+      expect(await store.expireTombstones(6000)).toBe(1);
+      expect(await store.erasedAt('t3')).toBeUndefined();
+      expect(await store.erasedAt('t4')).toBe(9000);
+      // A user without a tombstone commits whatever its candidates' accept times.
+      const old = cand('t3', { acceptedAt: 1 });
+      expect(await store.commit({ userId: 't3', expectedVersion: 0, memories: [], events: [], journalIds: [], readAt: 1, candidates: [old] })).toBe(true);
+    });
+
+    it('hands a named lease to one owner at a time, takes it back when it runs out or is dropped', async () => {
+      expect(await store.takeLease('sweep', 'a', 60_000)).toBe(true);
+      expect(await store.takeLease('sweep', 'b', 60_000)).toBe(false);
+      expect(await store.takeLease('sweep', 'a', 60_000)).toBe(true);
+      expect(await store.takeLease('other', 'b', 60_000)).toBe(true);
+      await store.dropLease('sweep', 'b');
+      expect(await store.takeLease('sweep', 'b', 60_000)).toBe(false);
+      await store.dropLease('sweep', 'a');
+      expect(await store.takeLease('sweep', 'b', 40)).toBe(true);
+      expect(await store.takeLease('sweep', 'c', 60_000)).toBe(false);
+      await new Promise((r) => setTimeout(r, 60));
+      expect(await store.takeLease('sweep', 'c', 60_000)).toBe(true);
+      const got = await Promise.all(['d', 'e', 'f', 'g'].map((o) => store.takeLease('race', o, 60_000)));
+      expect(got.filter(Boolean).length).toBe(1);
+    });
+
+    it('keeps provider vectors with memories: kept while the text stays, gone when it changes', async () => {
+      const vec = (xs: number[]) => ({ model: 'm-1', vector: Float32Array.from(xs) });
+      const [a, b] = [mem('v1'), mem('v1')];
+      expect(await store.commit({ userId: 'v1', expectedVersion: 0, memories: [a, b], events: [], journalIds: [],
+        vectors: new Map([[a.id, vec([0.6, 0.8, 0])]]) })).toBe(true);
+      let snap = await store.loadUser('v1');
+      expect([...snap.vectors!.keys()]).toEqual([a.id]);
+      expect(snap.vectors!.get(a.id)).toEqual(vec([0.6, 0.8, 0]));
+      // API reads never carry the vector.
+      expect(await store.memory(a.id)).toEqual(a);
+      // A cold load computed b's vector: stored unless b changed since.
+      await store.putVectors([{ memoryId: b.id, version: 1, vector: vec([1, 0]) }, { memoryId: a.id, version: 7, vector: vec([0, 1]) }]);
+      const a2 = { ...a, seenCount: 2, version: 2 };
+      const b2 = { ...b, text: 'a new text', version: 2 };
+      expect(await store.commit({ userId: 'v1', expectedVersion: 1, memories: [a2, b2], events: [], journalIds: [] })).toBe(true);
+      snap = await store.loadUser('v1');
+      expect(snap.memories).toEqual([a2, b2]);
+      expect([...snap.vectors!.entries()]).toEqual([[a.id, vec([0.6, 0.8, 0])]]);
     });
   });
 }

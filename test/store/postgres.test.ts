@@ -1,6 +1,6 @@
 // The Store contract on PostgreSQL (one throwaway cluster for this file, each test in its own schema),
 // plus what only a shared store has: concurrent migrations, wake-ups across connections.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
@@ -36,6 +36,18 @@ describe.skipIf(!available)('postgres store', () => {
     expect(r.rows.map((x) => x.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1));
     await c.end();
     await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it('keeps tombstones as the SHA-256 of the user id, never the id', async () => {
+    const schema = schemaName();
+    const s = await openPg(schema);
+    await s.erase('alice@example.com', 1234);
+    await s.close();
+    const c = new pg.Client({ connectionString: server!.url });
+    await c.connect();
+    const r = await c.query(`SELECT user_hash, erased_at::int AS erased_at FROM "${schema}".tombstones`);
+    await c.end();
+    expect(r.rows).toEqual([{ user_hash: createHash('sha256').update('alice@example.com').digest('hex'), erased_at: 1234 }]);
   });
 
   it('keeps tenants apart by schema', async () => {

@@ -25,9 +25,10 @@ export class OpenAIEmbedder {
 }
 
 function parse(body: unknown, n: number, configured: string): DenseVector[] {
-  const b = body as { data?: { index?: number; embedding?: unknown }[]; model?: unknown };
+  const b = body as { data?: { index?: number; embedding?: unknown }[] };
   if (!Array.isArray(b?.data) || b.data.length !== n) throw new ProviderError(`embeddings answer has ${Array.isArray(b?.data) ? b.data.length : 'no'} vectors for ${n} inputs`);
-  const model = typeof b.model === 'string' && b.model ? b.model : configured;
+  // Vectors carry the configured model id, not the answer's `model` field: servers report aliases and dated names
+  // ("nomic-embed-text:latest"), and a stored vector is reused only when its model is the configured one.
   const out: DenseVector[] = new Array(n);
   b.data.forEach((d, k) => {
     const idx = typeof d.index === 'number' ? d.index : k;
@@ -39,7 +40,7 @@ function parse(body: unknown, n: number, configured: string): DenseVector[] {
     for (const x of v) norm += x * x;
     norm = Math.sqrt(norm) || 1;
     for (let j = 0; j < v.length; j++) v[j]! /= norm;
-    out[idx] = { vector: v, model };
+    out[idx] = { vector: v, model: configured };
   });
   if (out.some((x) => !x)) throw new ProviderError('embeddings answer skipped an index');
   return out;
