@@ -54,7 +54,7 @@ export function textContract(store: () => Store): void {
       memories: kept.map((k) => ({ id: `m-${k.id}`, userId: 'odd', text: k.text, status: 'active', version: 1, seenCount: 1, needsRecheck: false,
         sources: [k.text.slice(0, 50)], createdAt: now, updatedAt: now })),
       events: kept.map((k) => ({ id: `e-${k.id}`, userId: 'odd', candidateId: k.id, action: 'added', memoryId: `m-${k.id}`, comparedMemoryId: null,
-        comparedText: null, candidateText: k.text, previousText: null, method: 'none', score: null, reasons: [], undoes: null, undoneBy: null, at: now })) });
+        comparedText: null, candidateText: k.text, previousText: null, method: 'none', score: null, reasons: [], undoes: null, undoneBy: null, policy: 'default', at: now })) });
     expect(ok).toBe(true);
     const { memories } = await store().loadUser('odd');
     expect(memories.map((m) => m.text)).toEqual(kept.map((k) => k.text));
