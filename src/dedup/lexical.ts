@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { exactKeyText, normalize } from './normalize.js';
 import { root } from './align.js';
+import { frameOf, type Frame } from './frame.js';
 import { shapeOf } from './shape.js';
 import type { Prepared } from './types.js';
 
@@ -44,14 +45,15 @@ export function cosine(a: Map<number, number>, b: Map<number, number>): number {
   return dot;
 }
 
-export function prepareLexical(text: string): Prepared {
+/** `frame`: a persisted frame of the current version, so the text is not tagged again. */
+export function prepareLexical(text: string, frame?: Frame): Prepared {
   const normalized = normalize(text);
   const keyText = exactKeyText(normalized);
   const shape = shapeOf(normalized);
   // Retrieval keys on derivational roots so "dyslexic" finds "dyslexia"; the policy still sees every form.
   const tokens = shape.toks.map((t) => root(t.s));
   return {
-    text, normalized, tokens, shape,
+    text, normalized, tokens, shape, frame: frame ?? frameOf(text),
     key: createHash('sha1').update(keyText).digest('base64url'),
     vector: lexicalVector(tokens, keyText),
   };

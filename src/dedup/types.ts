@@ -1,5 +1,6 @@
 // The dedup seam: prepare candidate texts (batched, may call a provider), then decide each against a user's index.
 import type { DedupAction, Method } from '../types.js';
+import type { Frame } from './frame.js';
 import type { Shape } from './shape.js';
 
 /** A text made ready for comparison: normalized, keyed, featurized. */
@@ -12,6 +13,8 @@ export interface Prepared {
   tokens: string[];
   /** Content tokens with what the guards need (negations, values, possessors, copula). */
   shape: Shape;
+  /** Subject, predicate and roles (frame.ts), computed once per text and persisted with the memory. */
+  frame: Frame;
   /** Sparse lexical vector: feature id -> weight, L2-normalized. */
   vector: Map<number, number>;
   /** Dense vector from a semantic embedder, when one is configured and answered. */
@@ -55,7 +58,8 @@ export interface DecideOptions {
 
 export interface Deduper {
   prepare(texts: string[]): Promise<Prepared[]>;
-  createIndex(memories: { id: string; text: string }[]): Promise<UserIndex>;
+  /** `analysis` is the memory's persisted frame (JSON), reused when its version is current. */
+  createIndex(memories: { id: string; text: string; analysis?: string | null }[]): Promise<UserIndex>;
   decide(p: Prepared, index: UserIndex, opts?: DecideOptions): Promise<Verdict>;
   /** Provider breaker states (embedder, judge), when providers are configured. */
   providerStates?(): { embedder?: 'closed' | 'open' | 'halfOpen'; judge?: 'closed' | 'open' | 'halfOpen' };

@@ -1,0 +1,114 @@
+// A fact as a frame: who it is about (the implicit user, or an explicit noun phrase), what it says of them
+// (predicate lemma plus particle), and which words fill which role (object, or the preposition that marks it).
+// Built from part-of-speech tags (tagger.ts), once per memory: the frame is cached in the user's index and
+// persisted with the memory (column `analysis`, versioned by FRAME_VERSION) so a cold load does not re-tag.
+// The only word lists here are closed grammatical classes: pronouns, determiners, particles, prepositions.
+import { tag, tagFragment, type Tagged } from './tagger.js';
+import { canBeVerb } from './wordnet.js';
+
+/** Bump when frameOf() changes what it produces: persisted frames of another version are rebuilt on load. */
+export const FRAME_VERSION = 1;
+
+export interface Frame {
+  v: number;
+  /** Lemmas naming who the fact is about; empty when it is the user. With a possessor ("sister's car"), the possessor. */
+  subject: string[];
+  /** Main verb lemma ("be" for a verbless fact). */
+  predicate: string;
+  /** Phrasal-verb particle right after the predicate ("rent out"), or ''. */
+  particle: string;
+  /** Content lemmas after the predicate, each with its role: 'obj' or the preposition before it. */
+  roles: [string, string][];
+  /** Runs of proper nouns, lower-cased words ("new", "york"). */
+  names: string[][];
+}
+
+// The user, written as a prefix: "User", "The user's", "I", "I'm", "My", pronouns.
+const USER_POSSESSIVE = /^(?:the\s+)?(?:user|person|speaker)(?:'s|s'|’s)\s+/i;
+const USER_SUBJECT = /^(?:(?:the\s+)?(?:user|person|speaker)|i(?:'m|’m| am)?|he|she|they)\b[\s,:]*/i;
+const POSSESSIVE_DETERMINERS = new Set(['my', 'his', 'her', 'their', 'our', 'your', 'its']);
+/** Pronouns that stand for the user in a fact about the user. */
+const USER_PRONOUNS = new Set(['i', 'me', 'she', 'he', 'they', 'her', 'him', 'them', 'my', 'his', 'their', 'user']);
+/** Phrasal-verb particles (a closed class); prepositions proper mark roles instead. */
+const PARTICLES = new Set(['out', 'up', 'off', 'away', 'down', 'over', 'back', 'around', 'through']);
+const CONTENT_POS = new Set(['NOUN', 'PROPN', 'ADJ', 'NUM', 'VERB', 'ADV']);
+const NOMINAL = new Set(['NOUN', 'PROPN', 'PRON', 'NUM', 'ADJ']);
+/** What can follow a verb the tagger took for a noun ("her sister lives | in ..."). */
+const AFTER_VERB = new Set(['DET', 'ADP', 'PROPN', 'NUM', 'PRON', 'ADJ', 'SYM', 'PART', 'ADV', 'PUNCT']);
+
+/** The text the tagger reads, and whether the user's possessive opened it ("The user's dog" -> "Her dog"). */
+function forTagging(text: string): { toks: Tagged[] } {
+  let t = text.trim().replace(/[.!]+$/, '');
+  if (USER_POSSESSIVE.test(t)) return { toks: tag(t.replace(USER_POSSESSIVE, 'Her ')) };
+  const first = /^\S+/.exec(t)?.[0]?.toLowerCase() ?? '';
+  if (POSSESSIVE_DETERMINERS.has(first)) return { toks: tag(t) };
+  t = t.replace(USER_SUBJECT, '');
+  // The fragment's first word is not a name just because it is capitalised.
+  return { toks: tagFragment(t.charAt(0).toLowerCase() + t.slice(1)) };
+}
+
+/** Index of the main verb's first word (VERB or AUX), repairing a verb the tagger read as a noun. */
+function verbAt(toks: Tagged[]): number {
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!, prev = toks[i - 1], next = toks[i + 1];
+    const afterDeterminer = prev && (prev.pos === 'DET' || POSSESSIVE_DETERMINERS.has(prev.lemma) || prev.lemma === "'s");
+    if ((t.pos === 'VERB' || t.pos === 'AUX') && !afterDeterminer && next?.lemma !== "'s") return i;
+    // "Her kids love the zoo": a noun after a noun, that can be a verb, followed by what follows verbs.
+    if (t.pos === 'NOUN' && prev?.pos === 'NOUN' && (!next || AFTER_VERB.has(next.pos)) && canBeVerb(t.text.toLowerCase())) return i;
+    if (t.pos === 'ADP') return -1; // a preposition before any verb: no verb phrase opens the fact
+  }
+  return -1;
+}
+
+/** Who a subject region is about: [] for the user, else the possessor's or the phrase's content lemmas. */
+function subjectOf(region: Tagged[]): string[] {
+  const poss = region.findIndex((t) => t.lemma === "'s" || t.lemma === "'");
+  const np = poss > 0 ? region.slice(0, poss) : region;
+  return np.filter((t) => NOMINAL.has(t.pos) && !USER_PRONOUNS.has(t.lemma) && !POSSESSIVE_DETERMINERS.has(t.lemma))
+    .map((t) => t.lemma);
+}
+
+export function frameOf(text: string): Frame {
+  const { toks } = forTagging(text);
+  const names: string[][] = [];
+  let run: string[] = [];
+  for (const t of toks) {
+    if (t.pos === 'PROPN') run.push(t.text.toLowerCase());
+    else { if (run.length) names.push(run); run = []; }
+  }
+  if (run.length) names.push(run);
+  const v = verbAt(toks);
+  const subject = v > 0 ? subjectOf(toks.slice(0, v)) : [];
+  let p = v;
+  // Through the auxiliary chain to the main verb: "is | studying", "does not | eat", "has been | living".
+  if (p >= 0) {
+    for (let k = p + 1; k < toks.length && toks[p]!.pos === 'AUX'; k++) {
+      const t = toks[k]!;
+      if (t.pos === 'VERB' || t.pos === 'AUX') p = k;
+      else if (t.pos !== 'ADV' && t.pos !== 'PART') break;
+    }
+  }
+  const predicate = p >= 0 ? toks[p]!.lemma : 'be';
+  const after = toks[p + 1];
+  const particle = p >= 0 && after && PARTICLES.has(after.lemma) && after.pos !== 'NOUN' ? after.lemma : '';
+  const roles: [string, string][] = [];
+  let role = 'obj';
+  for (let k = p + 1 + (particle ? 1 : 0); k < toks.length; k++) {
+    const t = toks[k]!;
+    if (t.pos === 'ADP') role = t.lemma;
+    else if (t.pos === 'VERB') role = 'obj';
+    if (CONTENT_POS.has(t.pos) && t.pos !== 'VERB' && t.pos !== 'ADV') roles.push([t.lemma, role]);
+  }
+  return { v: FRAME_VERSION, subject, predicate, particle, roles, names };
+}
+
+/** A persisted frame, if it is one of this version. */
+export function parseFrame(json: string | null | undefined): Frame | undefined {
+  if (!json) return undefined;
+  try {
+    const f = JSON.parse(json) as Frame;
+    return f && f.v === FRAME_VERSION && Array.isArray(f.subject) && Array.isArray(f.roles) ? f : undefined;
+  } catch {
+    return undefined;
+  }
+}
