@@ -4,14 +4,16 @@
 // persisted with the memory (column `analysis`, versioned by FRAME_VERSION) so a cold load does not re-tag.
 // The only word lists here are closed grammatical classes: pronouns, determiners, particles, prepositions.
 import { tag, tagFragment, type Tagged } from './tagger.js';
-import { canBeVerb } from './wordnet.js';
+import { canBeVerb, lemmas } from './wordnet.js';
+
+const verbLemma = (w: string) => lemmas(w, 'verb').sort((a, b) => a.length - b.length)[0] ?? w;
 
 /** Bump when frameOf() changes what it produces: persisted frames of another version are rebuilt on load. */
 export const FRAME_VERSION = 1;
 
 export interface Frame {
   v: number;
-  /** Lemmas naming who the fact is about; empty when it is the user. With a possessor ("sister's car"), the possessor. */
+  /** Lemmas naming who the fact is about; empty when it is the user ("the user's dog" is ["dog"]). */
   subject: string[];
   /** Main verb lemma ("be" for a verbless fact). */
   predicate: string;
@@ -38,13 +40,22 @@ const AFTER_VERB = new Set(['DET', 'ADP', 'PROPN', 'NUM', 'PRON', 'ADJ', 'SYM', 
 
 /** The text the tagger reads, and whether the user's possessive opened it ("The user's dog" -> "Her dog"). */
 function forTagging(text: string): { toks: Tagged[] } {
-  let t = text.trim().replace(/[.!]+$/, '');
+  // "Favourite flower: peony" reads as "Favourite flower is peony".
+  let t = text.trim().replace(/[.!]+$/, '').replace(/^([^:]{1,40}?)\s*:\s+/, '$1 is ');
   if (USER_POSSESSIVE.test(t)) return { toks: tag(t.replace(USER_POSSESSIVE, 'Her ')) };
   const first = /^\S+/.exec(t)?.[0]?.toLowerCase() ?? '';
   if (POSSESSIVE_DETERMINERS.has(first)) return { toks: tag(t) };
+  const firstPerson = /^i\b/i.test(t);
   t = t.replace(USER_SUBJECT, '');
-  // The fragment's first word is not a name just because it is capitalised.
-  return { toks: tagFragment(t.charAt(0).toLowerCase() + t.slice(1)) };
+  // The fragment's first word is not a name just because it is capitalised; "I ride" is tagged as written.
+  const toks = tagFragment(t.charAt(0).toLowerCase() + t.slice(1), firstPerson ? 'I' : 'She');
+  // Right after the pronoun, a word that can be a verb and is not followed by one is the verb ("She ride | a bike").
+  const [head, next] = toks;
+  if (head && head.pos !== 'VERB' && head.pos !== 'AUX' && next && next.pos !== 'VERB' && next.pos !== 'AUX' && next.lemma !== "'s"
+    && head.pos !== 'DET' && head.pos !== 'ADP' && head.pos !== 'PRON' && canBeVerb(head.text.toLowerCase())) {
+    toks[0] = { ...head, pos: 'VERB', lemma: verbLemma(head.text.toLowerCase()) };
+  }
+  return { toks };
 }
 
 /** Index of the main verb's first word (VERB or AUX), repairing a verb the tagger read as a noun. */
@@ -52,19 +63,22 @@ function verbAt(toks: Tagged[]): number {
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!, prev = toks[i - 1], next = toks[i + 1];
     const afterDeterminer = prev && (prev.pos === 'DET' || POSSESSIVE_DETERMINERS.has(prev.lemma) || prev.lemma === "'s");
-    if ((t.pos === 'VERB' || t.pos === 'AUX') && !afterDeterminer && next?.lemma !== "'s") return i;
+    // A "verb" right before an auxiliary is the subject noun ("She partner | is ...").
+    const beforeAux = t.pos === 'VERB' && next?.pos === 'AUX';
+    if ((t.pos === 'VERB' || t.pos === 'AUX') && !afterDeterminer && !beforeAux && next?.lemma !== "'s") return i;
     // "Her kids love the zoo": a noun after a noun, that can be a verb, followed by what follows verbs.
-    if (t.pos === 'NOUN' && prev?.pos === 'NOUN' && (!next || AFTER_VERB.has(next.pos)) && canBeVerb(t.text.toLowerCase())) return i;
+    if (t.pos === 'NOUN' && prev?.pos === 'NOUN' && (!next || AFTER_VERB.has(next.pos)) && canBeVerb(t.text.toLowerCase())) {
+      toks[i] = { ...t, pos: 'VERB', lemma: verbLemma(t.text.toLowerCase()) };
+      return i;
+    }
     if (t.pos === 'ADP') return -1; // a preposition before any verb: no verb phrase opens the fact
   }
   return -1;
 }
 
-/** Who a subject region is about: [] for the user, else the possessor's or the phrase's content lemmas. */
+/** Who a subject region is about: [] for the user, else its content lemmas, possessor included ("sister's car"). */
 function subjectOf(region: Tagged[]): string[] {
-  const poss = region.findIndex((t) => t.lemma === "'s" || t.lemma === "'");
-  const np = poss > 0 ? region.slice(0, poss) : region;
-  return np.filter((t) => NOMINAL.has(t.pos) && !USER_PRONOUNS.has(t.lemma) && !POSSESSIVE_DETERMINERS.has(t.lemma))
+  return region.filter((t) => NOMINAL.has(t.pos) && !USER_PRONOUNS.has(t.lemma) && !POSSESSIVE_DETERMINERS.has(t.lemma))
     .map((t) => t.lemma);
 }
 

@@ -20,8 +20,12 @@ export interface FrameSignals {
 
 const sameWord = (a: string, b: string) => a === b || stem(a) === stem(b) || related(a, b);
 
-/** Same referent: every word of each subject has a counterpart in the other (both empty: the user). */
-export function sameSubject(a: string[], b: string[]): boolean {
+/**
+ * Same referent: every word of each subject has a counterpart in the other (both empty: the user). A subject word
+ * the other fact says as its verb is an attribute, not another referent ("ferret's name is X" / "ferret is named X").
+ */
+export function sameSubject(fa: Frame, fb: Frame): boolean {
+  const a = fa.subject.filter((w) => !sameWord(w, fb.predicate)), b = fb.subject.filter((w) => !sameWord(w, fa.predicate));
   if (!a.length || !b.length) return a.length === b.length;
   return a.every((x) => b.some((y) => sameWord(x, y))) && b.every((y) => a.some((x) => sameWord(x, y)));
 }
@@ -38,12 +42,18 @@ function roleOf(f: Frame, w: string): string | undefined {
   return f.roles.find(([x]) => x === w)?.[1];
 }
 
-/** One name run is split by the alignment: part of it is shared, part is not. */
-function splitName(f: Frame, s: Shape, to: number[]): boolean {
+/** A name of `f` whose words are all shared, next to a name word of `g` that is not: "York" / "New York". */
+function nameInsideLonger(f: Frame, fs: Shape, fTo: number[], g: Frame, gs: Shape, gTo: number[]): boolean {
+  const gNameWords = new Set(g.names.flat());
   for (const run of f.names) {
-    if (run.length < 2) continue;
-    const toks = s.toks.filter((t) => run.includes(t.w));
-    if (toks.some((t) => to[t.i] !== -1) && toks.some((t) => to[t.i] === -1)) return true;
+    const toks = fs.toks.filter((t) => run.includes(t.w));
+    if (!toks.length || toks.some((t) => fTo[t.i] === -1)) continue;
+    for (const t of toks) {
+      const u = gs.toks[fTo[t.i]!]!;
+      if (!gNameWords.has(u.w)) continue;
+      const nb = [gs.toks[u.i - 1], gs.toks[u.i + 1]];
+      if (nb.some((x) => x && Math.abs(x.wi - u.wi) === 1 && gTo[x.i] === -1 && gNameWords.has(x.w))) return true;
+    }
   }
   return false;
 }
@@ -61,8 +71,8 @@ export function frameSignals(mem: Frame, cand: Frame, A: Shape, B: Shape, al: Al
   const objectDropped = mem.predicate === cand.predicate && memObj.length > 0
     && !memObj.some((w) => cand.roles.some(([x]) => sameWord(w, x)));
   return {
-    subjectChange: !sameSubject(mem.subject, cand.subject),
+    subjectChange: !sameSubject(mem, cand),
     relationChange, roleChange, objectDropped,
-    nameExtended: splitName(mem, A, al.memTo) || splitName(cand, B, al.candTo),
+    nameExtended: nameInsideLonger(mem, A, al.memTo, cand, B, al.candTo) || nameInsideLonger(cand, B, al.candTo, mem, A, al.memTo),
   };
 }

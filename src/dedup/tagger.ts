@@ -29,19 +29,22 @@ function nlp(): Wink | null {
   return wink;
 }
 
+/** Lower case without diacritics, as normalize() folds them ("Amélie" and "Amelie" are one name). */
+const fold = (w: string) => w.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+
 /** Tags `text` as written. */
 export function tag(text: string): Tagged[] {
   const w = nlp();
   if (!w) return [];
   const toks = w.readDoc(text).tokens();
   const t = toks.out(), pos = toks.out(w.its.pos), lemma = toks.out(w.its.lemma);
-  return t.map((x, i) => ({ text: x, pos: pos[i]!, lemma: (lemma[i] ?? x).toLowerCase() }));
+  return t.map((x, i) => ({ text: x, pos: pos[i]!, lemma: fold(lemma[i] ?? x) }));
 }
 
-/** Tags a fragment behind the pronoun `She` and returns the fragment's tokens only. */
-export function tagFragment(fragment: string): Tagged[] {
-  const out = tag(`She ${fragment}`);
-  return out.length && out[0]!.text === 'She' ? out.slice(1) : out;
+/** Tags a fragment behind a subject pronoun (`She`, or `I` for a first-person fact) and returns the fragment's tokens only. */
+export function tagFragment(fragment: string, pronoun: 'She' | 'I' = 'She'): Tagged[] {
+  const out = tag(`${pronoun} ${fragment}`);
+  return out.length && out[0]!.text === pronoun ? out.slice(1) : out;
 }
 
 export function taggerAvailable(): boolean {
