@@ -65,6 +65,7 @@ function verbAt(toks: Tagged[]): number {
     const afterDeterminer = prev && (prev.pos === 'DET' || POSSESSIVE_DETERMINERS.has(prev.lemma) || prev.lemma === "'s");
     // A "verb" right before an auxiliary is the subject noun ("She partner | is ...").
     const beforeAux = t.pos === 'VERB' && next?.pos === 'AUX';
+    if (beforeAux) toks[i] = { ...t, pos: 'NOUN', lemma: t.text.toLowerCase() };
     if ((t.pos === 'VERB' || t.pos === 'AUX') && !afterDeterminer && !beforeAux && next?.lemma !== "'s") return i;
     // "Her kids love the zoo": a noun after a noun, that can be a verb, followed by what follows verbs.
     if (t.pos === 'NOUN' && prev?.pos === 'NOUN' && (!next || AFTER_VERB.has(next.pos)) && canBeVerb(t.text.toLowerCase())) {
