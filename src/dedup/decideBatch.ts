@@ -81,7 +81,7 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
         event.memoryId = target.id;
       } else if (v.action === 'updated' && target) {
         event.previousText = target.text;
-        put({ ...target, text: c.text, seenCount: target.seenCount + 1, version: target.version + 1, updatedAt: now,
+        put({ ...target, text: c.text, analysis: JSON.stringify(p.frame), seenCount: target.seenCount + 1, version: target.version + 1, updatedAt: now,
           sources: c.source && !target.sources.includes(c.source) ? [...target.sources, c.source] : target.sources });
         state.index.add(target.id, p);
         event.memoryId = target.id;
@@ -92,7 +92,7 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
         } else if (v.action !== 'added') {
           event.action = mode === 'fallback' ? 'fallback' : 'added';
         }
-        const m: Memory = { id: newId(), userId, text: c.text, status: 'active', version: 1, seenCount: 1,
+        const m: Memory = { id: newId(), userId, text: c.text, analysis: JSON.stringify(p.frame), status: 'active', version: 1, seenCount: 1,
           // A tier that was skipped (a provider down: reasons '…-fallback') leaves the memory for the sweep too.
           needsRecheck: mode !== 'full' || v.reasons.some((r) => r.endsWith('-fallback')), sources: c.source ? [c.source] : [], createdAt: now, updatedAt: now };
         put(m);

@@ -39,12 +39,12 @@ const NOMINAL = new Set(['NOUN', 'PROPN', 'PRON', 'NUM', 'ADJ']);
 const AFTER_VERB = new Set(['DET', 'ADP', 'PROPN', 'NUM', 'PRON', 'ADJ', 'SYM', 'PART', 'ADV', 'PUNCT']);
 
 /** The text the tagger reads, and whether the user's possessive opened it ("The user's dog" -> "Her dog"). */
-function forTagging(text: string): { toks: Tagged[] } {
+function forTagging(text: string): { toks: Tagged[]; possessive: boolean } {
   // "Favourite flower: peony" reads as "Favourite flower is peony".
   let t = text.trim().replace(/[.!]+$/, '').replace(/^([^:]{1,40}?)\s*:\s+/, '$1 is ');
-  if (USER_POSSESSIVE.test(t)) return { toks: tag(t.replace(USER_POSSESSIVE, 'Her ')) };
+  if (USER_POSSESSIVE.test(t)) return { toks: tag(t.replace(USER_POSSESSIVE, 'Her ')), possessive: true };
   const first = /^\S+/.exec(t)?.[0]?.toLowerCase() ?? '';
-  if (POSSESSIVE_DETERMINERS.has(first)) return { toks: tag(t) };
+  if (POSSESSIVE_DETERMINERS.has(first)) return { toks: tag(t), possessive: true };
   const firstPerson = /^i\b/i.test(t);
   t = t.replace(USER_SUBJECT, '');
   // The fragment's first word is not a name just because it is capitalised; "I ride" is tagged as written.
@@ -55,11 +55,25 @@ function forTagging(text: string): { toks: Tagged[] } {
     && head.pos !== 'DET' && head.pos !== 'ADP' && head.pos !== 'PRON' && canBeVerb(head.text.toLowerCase())) {
     toks[0] = { ...head, pos: 'VERB', lemma: verbLemma(head.text.toLowerCase()) };
   }
-  return { toks };
+  return { toks, possessive: false };
 }
 
 /** Index of the main verb's first word (VERB or AUX), repairing a verb the tagger read as a noun. */
-function verbAt(toks: Tagged[]): number {
+function verbAt(toks: Tagged[], possessive: boolean): number {
+  const v = taggedVerbAt(toks);
+  if (v >= 0) return v;
+  // "Her uncle bakes sourdough": after the subject noun, a third-person form that can be a verb is the verb.
+  for (let i = possessive ? 2 : 1; i < toks.length && toks[i]!.pos !== 'ADP'; i++) {
+    const t = toks[i]!, w = t.text.toLowerCase();
+    if (t.pos === 'NOUN' && (toks[i - 1]!.pos === 'NOUN' || toks[i - 1]!.pos === 'PROPN') && /[^s]s$/.test(w) && canBeVerb(w)) {
+      toks[i] = { ...t, pos: 'VERB', lemma: verbLemma(w) };
+      return i;
+    }
+  }
+  return -1;
+}
+
+function taggedVerbAt(toks: Tagged[]): number {
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!, prev = toks[i - 1], next = toks[i + 1];
     const afterDeterminer = prev && (prev.pos === 'DET' || POSSESSIVE_DETERMINERS.has(prev.lemma) || prev.lemma === "'s");
@@ -84,7 +98,7 @@ function subjectOf(region: Tagged[]): string[] {
 }
 
 export function frameOf(text: string): Frame {
-  const { toks } = forTagging(text);
+  const { toks, possessive } = forTagging(text);
   const names: string[][] = [];
   let run: string[] = [];
   for (const t of toks) {
@@ -92,8 +106,10 @@ export function frameOf(text: string): Frame {
     else { if (run.length) names.push(run); run = []; }
   }
   if (run.length) names.push(run);
-  const v = verbAt(toks);
-  const subject = v > 0 ? subjectOf(toks.slice(0, v)) : [];
+  const v = verbAt(toks, possessive);
+  // Without a verb, a fact that opens with a possessive is still about what it names ("Her uncle ..."), never the user.
+  const firstAdp = toks.findIndex((t) => t.pos === 'ADP');
+  const subject = v > 0 ? subjectOf(toks.slice(0, v)) : v < 0 && possessive ? subjectOf(toks.slice(0, firstAdp < 0 ? toks.length : firstAdp)) : [];
   let p = v;
   // Through the auxiliary chain to the main verb: "is | studying", "does not | eat", "has been | living".
   if (p >= 0) {

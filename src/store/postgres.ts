@@ -13,7 +13,7 @@ import type { Candidate, MemdedupEvent, Memory } from '../types.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { PgWake } from './pgWake.js';
 import { PG_MIGRATIONS, pgSchemaName } from './postgresSchema.js';
-import { EVENT_COLUMNS, MEMORY_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory } from './rows.js';
+import { EVENT_COLUMNS, MEMORY_ARITY, MEMORY_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory } from './rows.js';
 import type { BatchCommit, JournalFailure, Page, PageQuery, Store, StoreTiming, UserSnapshot } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -254,8 +254,8 @@ export class PostgresStore implements Store {
           : await c.query(this.named(`UPDATE ${this.t.users} SET version = version + 1 WHERE user_id = $1 AND version = $2`, [b.userId, b.expectedVersion]));
         if (v.rowCount === 0) throw new VersionMoved();
         for (const part of chunks(b.memories)) {
-          await c.query(`INSERT INTO ${this.t.memories} (${MEMORY_COLUMNS}) VALUES ${values(part.length, 10)}
-            ON CONFLICT (id) DO UPDATE SET text = excluded.text, status = excluded.status, version = excluded.version,
+          await c.query(`INSERT INTO ${this.t.memories} (${MEMORY_COLUMNS}) VALUES ${values(part.length, MEMORY_ARITY)}
+            ON CONFLICT (id) DO UPDATE SET text = excluded.text, analysis = excluded.analysis, status = excluded.status, version = excluded.version,
             seen_count = excluded.seen_count, needs_recheck = excluded.needs_recheck, sources = excluded.sources, updated_at = excluded.updated_at`,
           part.flatMap(memoryParams));
         }
@@ -356,7 +356,7 @@ export class PostgresStore implements Store {
           ON CONFLICT (user_id) DO UPDATE SET version = greatest(u.version, excluded.version)`, part.flatMap((x) => [x.userId, x.version]));
       }
       for (const part of chunks(r.memories ?? [])) {
-        await c.query(`INSERT INTO ${this.t.memories} (${MEMORY_COLUMNS}) VALUES ${values(part.length, 10)} ON CONFLICT (id) DO NOTHING`, part.flatMap(memoryParams));
+        await c.query(`INSERT INTO ${this.t.memories} (${MEMORY_COLUMNS}) VALUES ${values(part.length, MEMORY_ARITY)} ON CONFLICT (id) DO NOTHING`, part.flatMap(memoryParams));
       }
       for (const part of chunks(r.events ?? [])) {
         await c.query(`INSERT INTO ${this.t.events} (${EVENT_COLUMNS}) VALUES ${values(part.length, 15)} ON CONFLICT DO NOTHING`, part.flatMap(eventParams));

@@ -66,6 +66,9 @@ export const PG_MIGRATIONS: string[] = [
   -- The poller looks for the few rows nobody holds among many leased ones.
   CREATE INDEX IF NOT EXISTS journal_free ON {s}.journal (lease_until) WHERE dead = 0;
   `,
+  // 3: the analysed form of each memory (its dedup frame, JSON with its own version), so a cold index load
+  // does not re-analyse every memory. NULL for rows written before: those are analysed on load as before.
+  `ALTER TABLE {s}.memories ADD COLUMN IF NOT EXISTS analysis text;`,
 ];
 
 export const DEFAULT_PG_SCHEMA = 'memdedup';

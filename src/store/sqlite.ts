@@ -67,8 +67,8 @@ export class SqliteStore implements Store {
       bumpVersion: d.prepare(`UPDATE users SET version = version + 1 WHERE user_id = ? AND version = ?`),
       insertUser: d.prepare(`INSERT OR IGNORE INTO users (user_id, version) VALUES (?, 0)`),
       activeMemories: d.prepare(`SELECT * FROM memories WHERE user_id = ? AND status = 'active' ORDER BY seq`),
-      upsertMemory: d.prepare(`INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)
-        ON CONFLICT(id) DO UPDATE SET text = excluded.text, status = excluded.status, version = excluded.version,
+      upsertMemory: d.prepare(`INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+        ON CONFLICT(id) DO UPDATE SET text = excluded.text, analysis = excluded.analysis, status = excluded.status, version = excluded.version,
         seen_count = excluded.seen_count, needs_recheck = excluded.needs_recheck, sources = excluded.sources, updated_at = excluded.updated_at`),
       insertEvent: d.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
       undone: d.prepare(`UPDATE events SET undone_by = ? WHERE id = ?`),

@@ -56,4 +56,7 @@ export const SQLITE_MIGRATIONS: string[] = [
   `,
   // The poller looks for rows nobody holds; most journal rows are leased, so find the free ones by index.
   `CREATE INDEX IF NOT EXISTS journal_free ON journal (lease_until, dead, not_before);`,
+  // 3: the analysed form of each memory (its dedup frame, JSON with its own version), so a cold index load
+  // does not re-analyse every memory. NULL for rows written before: those are analysed on load as before.
+  `ALTER TABLE memories ADD COLUMN analysis TEXT;`,
 ];
