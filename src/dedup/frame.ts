@@ -51,7 +51,9 @@ function forTagging(text: string): { toks: Tagged[]; possessive: boolean } {
   const toks = tagFragment(t.charAt(0).toLowerCase() + t.slice(1), firstPerson ? 'I' : 'She');
   // Right after the pronoun, a word that can be a verb and is not followed by one is the verb ("She ride | a bike").
   const [head, next] = toks;
-  if (head && head.pos !== 'VERB' && head.pos !== 'AUX' && next && next.pos !== 'VERB' && next.pos !== 'AUX' && next.lemma !== "'s"
+  // A gerund after it is its complement, not the verb ("She dislikes | being ...").
+  const gerund = next && /ing$/i.test(next.text);
+  if (head && head.pos !== 'VERB' && head.pos !== 'AUX' && next && ((next.pos !== 'VERB' && next.pos !== 'AUX') || gerund) && next.lemma !== "'s"
     && head.pos !== 'DET' && head.pos !== 'ADP' && head.pos !== 'PRON' && canBeVerb(head.text.toLowerCase())) {
     toks[0] = { ...head, pos: 'VERB', lemma: verbLemma(head.text.toLowerCase()) };
   }
@@ -78,7 +80,7 @@ function taggedVerbAt(toks: Tagged[]): number {
     const t = toks[i]!, prev = toks[i - 1], next = toks[i + 1];
     const afterDeterminer = prev && (prev.pos === 'DET' || POSSESSIVE_DETERMINERS.has(prev.lemma) || prev.lemma === "'s");
     // A "verb" right before an auxiliary is the subject noun ("She partner | is ...").
-    const beforeAux = t.pos === 'VERB' && next?.pos === 'AUX';
+    const beforeAux = t.pos === 'VERB' && next?.pos === 'AUX' && !/ing$/i.test(next.text);
     if (beforeAux) toks[i] = { ...t, pos: 'NOUN', lemma: t.text.toLowerCase() };
     if ((t.pos === 'VERB' || t.pos === 'AUX') && !afterDeterminer && !beforeAux && next?.lemma !== "'s") return i;
     // "Her kids love the zoo": a noun after a noun, that can be a verb, followed by what follows verbs.
