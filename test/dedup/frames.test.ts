@@ -1,16 +1,10 @@
 // Frames and the guards read from them (issue 13's five classes), on sentences written for these tests only.
 import { describe, expect, it } from 'vitest';
-import { Cascade } from '../../src/dedup/cascade.js';
 import { FRAME_VERSION, frameOf, parseFrame } from '../../src/dedup/frame.js';
 import { normalize } from '../../src/dedup/normalize.js';
+import { decide } from './decide.js';
 import { parseNumberWords } from '../../src/dedup/numbers.js';
 
-async function decide(memory: string, candidate: string) {
-  const c = new Cascade({ topK: 8 });
-  const index = await c.createIndex([{ id: 'm1', text: memory }]);
-  const [p] = await c.prepare([candidate]);
-  return c.decide(p!, index);
-}
 
 describe('frame', () => {
   it('takes the subject from syntax: the implicit user, or an explicit noun phrase', () => {
