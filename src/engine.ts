@@ -5,37 +5,30 @@ import { Cascade } from './dedup/cascade.js';
 import { eventToDecision } from './dedup/decideBatch.js';
 import { IndexCache } from './dedup/indexCache.js';
 import type { Deduper } from './dedup/types.js';
-import { planForget, planUndo } from './dedup/undo.js';
+import { commitOperator, planForget, planUndo } from './dedup/undo.js';
 import { EngineEvents } from './engineEvents.js';
 import { coerceError, MemdedupError } from './errors.js';
-import { createFlags } from './flags/index.js';
+import { createFlags, defaultFlagsFiles } from './flags/index.js';
 import { FLAG_NAMES, type Flags } from './flags/types.js';
+import { deadLetterAtClaim, splitClaimed } from './intake/claimedRows.js';
 import { GroupCommit } from './intake/groupCommit.js';
+import { DURABLE, newInflight, rejectByStore, settledSubmission, type Inflight } from './intake/inflight.js';
 import { validateCandidate, validateId } from './intake/validate.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 import { Erasures } from './queue/erasures.js';
 import { Lanes } from './queue/lanes.js';
+import { LocalRetries } from './queue/localRetries.js';
 import { TimeSlicer } from './queue/timeSlicer.js';
 import { Observability } from './metrics/index.js';
 import { BatchRunner } from './resilience/batchRunner.js';
-import { failureKind } from './resilience/retry.js';
+import { failureKind, storeFaultRules } from './resilience/retry.js';
+import { StoreHealth, type StoreHealthSnapshot } from './resilience/storeHealth.js';
 import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweeper.js';
 import { UserBreakers, type BreakerState } from './resilience/userBreakers.js';
+import { collectPages } from './store/cursor.js';
 import { openStore } from './store/index.js';
-import type { BatchCommit, Page, Store } from './store/types.js';
+import type { Page, Store } from './store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory, MemoryStatus, Submission } from './types.js';
-
-/** A candidate the engine holds in memory between submit (or journal claim) and its decision. */
-interface Inflight {
-  candidate: Candidate;
-  /** buffered: awaiting group commit; queued: in a lane; retry: waiting in the journal for its next attempt. */
-  state: 'buffered' | 'queued' | 'retry';
-  submission: Submission;
-  resolveAccepted: () => void;
-  resolveDecided: (d: Decision) => void;
-  /** Set when a retry could not be written to the journal (store down): re-queued from memory at this time. */
-  retryAt?: number;
-}
 
 /** Test and tooling seams, deliberately not part of EngineOptions. */
 export interface EngineInternals {
@@ -43,6 +36,8 @@ export interface EngineInternals {
   deduper?: (base: Deduper) => Deduper;
   /** false: no journal poller and no background sweep (the `sweep` CLI next to a running server). */
   background?: boolean;
+  /** Replaces submit()'s validation (tests: get a row the store refuses past the text rules). */
+  validate?: (input: unknown) => Candidate;
 }
 
 /** How often the journal is polled for due retries and rows no process holds. */
@@ -63,6 +58,8 @@ export interface EngineStatus {
   flags: { mode: Flags['mode']; synchronized: boolean };
   /** Provider breakers present only when that provider is configured; user breakers live now and open now. */
   breakers: { provider: { embedder?: BreakerState; judge?: BreakerState }; user: { live: number; open: number } };
+  /** Whether the store takes writes; while not healthy, why (readiness check `store-writable`). */
+  store: StoreHealthSnapshot;
   [section: string]: unknown;
 }
 
@@ -89,18 +86,29 @@ export class Engine {
   get logger(): Observability['logger'] { return this.observability.logger; }
   get alerts(): Observability['alerts'] { return this.observability.alerts; }
   private readonly breakers: UserBreakers;
-  private readonly localRetry = new Set<string>();
+  private readonly localRetries: LocalRetries;
   private readonly sweeper: Sweeper;
+  private validate: (input: unknown) => Candidate = validateCandidate;
+  /** Whether the store takes writes; every stage reports its store faults here. */
+  readonly health: StoreHealth;
 
   private constructor(options: ResolvedOptions, readonly store: Store, readonly flags: Flags, readonly deduper: Deduper) {
     this.options = options;
     this.leaseMs = store.timing?.leaseMs ?? LEASE_MS;
     this.pollMs = store.timing?.pollMs ?? POLL_MS;
     this.cache = new IndexCache(store, deduper, options.indexCacheUsers);
+    this.health = new StoreHealth({ rules: storeFaultRules(options.retry.readOnlyStopAfterMs),
+      onFault: (kind, stage) => this.emitter.safeEmit('store-fault', { kind, stage }),
+      onError: (stage, error, count) => this.emitter.safeEmit('error', { stage, error, count }),
+      onChange: (s) => this.onStoreHealth(s),
+    });
+    this.localRetries = new LocalRetries(this.health, (id) => this.inflight.get(id),
+      (e) => { e.state = 'queued'; this.lanes.enqueue(e.candidate); });
     this.intake = new GroupCommit({
       store, maxRows: options.groupCommitRows, lease: () => ({ owner: this.instanceId, until: Date.now() + this.leaseMs }),
-      onDurable: (rows) => this.onDurable(rows),
-      onError: (error) => this.emitter.safeEmit('error', { stage: 'group-commit', error }),
+      onDurable: (rows) => { this.health.ok(); this.onDurable(rows); },
+      onError: (error) => this.reportError('group-commit', error),
+      onRejected: (rows) => this.onRejected(rows),
     });
     this.breakers = new UserBreakers({
       ...options.breakers.user,
@@ -108,7 +116,7 @@ export class Engine {
       onTransition: (userId, state) => this.emitter.safeEmit('breaker', { scope: 'user', name: userId, state }),
     });
     this.sweeper = new Sweeper({
-      store, deduper, events: this.emitter,
+      store, deduper, events: this.emitter, onError: (stage, error) => { this.reportError(stage, error); },
       providersUp: () => !Object.values(this.deduper.providerStates?.() ?? {}).includes('open'),
       userBlocked: (userId) => this.breakers.state(userId) === 'open',
       onCommitted: (userId) => this.cache.invalidate(userId),
@@ -118,7 +126,7 @@ export class Engine {
     this.runner = new BatchRunner({
       breakers: this.breakers, fallback: options.fallback, deferMs: options.breakers.provider.resetTimeoutMs,
       guarded: (userId) => this.flags.isEnabled(FLAG_NAMES.circuitBreakers, { userId }, true),
-      deps: { store, deduper, cache: this.cache }, store, events: this.emitter, retry: options.retry,
+      deps: { store, deduper, cache: this.cache }, store, events: this.emitter, retry: options.retry, health: this.health,
       modeFor: (userId) => (this.flags.isEnabled(FLAG_NAMES.realtimeDedup, { userId }, true) ? 'full' : 'exact'),
       settle: (c, d) => this.settle(c, d),
       postpone: (c, at) => this.postpone(c, at),
@@ -135,12 +143,13 @@ export class Engine {
 
   static async create(options?: EngineOptions, internals: EngineInternals = {}): Promise<Engine> {
     const o = resolveOptions(options);
-    const store = await openStore(o.store);
-    let flags: Flags;
+    // Flags first: a flags file that cannot be read fails before the store creates its folder.
+    const flags: Flags = await createFlags(o.flags, { defaults: defaultFlagsFiles(o.store) });
+    let store: Store;
     try {
-      flags = await createFlags(o.flags);
+      store = await openStore(o.store);
     } catch (e) {
-      await store.close();
+      await flags.close();
       throw e;
     }
     let emitBreaker: (name: string, state: 'open' | 'halfOpen' | 'closed') => void = () => {};
@@ -148,6 +157,7 @@ export class Engine {
       breaker: o.breakers.provider, onBreaker: (name, state) => emitBreaker(name, state),
       onProviderCall: (provider, durationMs, outcome) => engine.emitter.safeEmit('provider', { provider, durationMs, outcome }) });
     const engine = new Engine(o, store, flags, internals.deduper ? internals.deduper(base) : base);
+    if (internals.validate) engine.validate = internals.validate;
     emitBreaker = (name, state) => engine.emitter.safeEmit('breaker', { scope: 'provider', name, state });
     if (internals.background !== false) { engine.startPolling(); engine.sweeper.start(); }
     engine.observability.start();
@@ -159,16 +169,16 @@ export class Engine {
   /** Synchronous and cheap: validate, one flag check, append to the group-commit buffer. */
   submit(input: unknown): Submission {
     if (this.closing) throw new MemdedupError('CLOSED', 'the engine is closing; submit to a running engine');
-    const c = validateCandidate(input);
+    const c = this.validate(input);
     const existing = this.inflight.get(c.id);
     if (existing) return existing.submission;
     if (!this.flags.isEnabled(FLAG_NAMES.enabled, { userId: c.userId }, true)) {
       this.emitter.safeEmit('submitted', { candidate: c, status: 'disabled' });
-      return settled(c, 'disabled', { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['memory.enabled-off'] });
+      return settledSubmission(c, 'disabled', { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['memory.enabled-off'] });
     }
     if (this.inflight.size >= this.options.journalLimit) {
       this.emitter.safeEmit('submitted', { candidate: c, status: 'overloaded' });
-      return settled(c, 'overloaded', { candidateId: c.id, userId: c.userId, action: 'deferred', reasons: ['overloaded-not-accepted'] });
+      return settledSubmission(c, 'overloaded', { candidateId: c.id, userId: c.userId, action: 'deferred', reasons: ['overloaded-not-accepted'] });
     }
     const entry = this.track(c, 'buffered');
     this.intake.push(c);
@@ -176,11 +186,7 @@ export class Engine {
   }
 
   private track(c: Candidate, state: Inflight['state']): Inflight {
-    let resolveAccepted!: () => void;
-    let resolveDecided!: (d: Decision) => void;
-    const accepted = new Promise<void>((r) => { resolveAccepted = r; });
-    const decided = new Promise<Decision>((r) => { resolveDecided = r; });
-    const entry: Inflight = { candidate: c, state, submission: { id: c.id, status: 'accepted', accepted, decided }, resolveAccepted, resolveDecided };
+    const entry = newInflight(c, state);
     this.inflight.set(c.id, entry);
     return entry;
   }
@@ -189,10 +195,21 @@ export class Engine {
     for (const c of rows) {
       const entry = this.inflight.get(c.id);
       if (!entry) continue;
-      entry.resolveAccepted();
+      entry.resolveAccepted(DURABLE);
       entry.state = 'queued';
       this.emitter.safeEmit('submitted', { candidate: c, status: 'accepted' });
       this.lanes.enqueue(c);
+    }
+  }
+
+  /** Rows the store refused on their own: answered at once, forgotten, never retried (they were never durable). */
+  private onRejected(rows: { row: Candidate; error: Error }[]): void {
+    for (const { row, error } of rows) {
+      const entry = this.inflight.get(row.id);
+      if (!entry) continue;
+      this.inflight.delete(row.id);
+      rejectByStore(entry, error);
+      this.emitter.safeEmit('submitted', { candidate: row, status: 'rejected', error: error.message });
     }
   }
 
@@ -216,21 +233,7 @@ export class Engine {
     if (!entry) return;
     entry.state = 'retry';
     entry.candidate = c;
-    if (localRetryAt !== undefined) { entry.retryAt = localRetryAt; this.localRetry.add(c.id); }
-  }
-
-  /** Retries the journal could not record (store down) come back from memory when due. */
-  private requeueLocal(): void {
-    const now = Date.now();
-    for (const id of this.localRetry) {
-      const entry = this.inflight.get(id);
-      if (entry && entry.retryAt !== undefined && entry.retryAt > now) continue;
-      this.localRetry.delete(id);
-      if (!entry || entry.state !== 'retry') continue;
-      entry.retryAt = undefined;
-      entry.state = 'queued';
-      this.lanes.enqueue(entry.candidate);
-    }
+    if (localRetryAt !== undefined) this.localRetries.add(c.id, localRetryAt);
   }
 
   // ---- journal polling: retries that came due, rows left by a stopped process ------------------
@@ -257,19 +260,23 @@ export class Engine {
   private async claim(): Promise<void> {
     const room = Math.min(CLAIM_CHUNK, this.options.journalLimit - this.inflight.size);
     if (this.closing) return;
-    this.requeueLocal();
+    this.localRetries.release();
+    // Claiming writes leases: while the store fails, a one-row write probes it instead (when no batch took the probe).
+    if (!this.health.writable) return this.health.probe('store-probe', () => this.store.setMeta('store.probe', String(Date.now())));
     if (room <= 0) return;
-    let rows: Candidate[];
+    let claimed: Candidate[];
     try {
-      rows = await this.store.claimJournal(this.instanceId, room, this.leaseMs);
+      claimed = await this.store.claimJournal(this.instanceId, room, this.leaseMs);
     } catch (e) {
-      this.emitter.safeEmit('error', { stage: 'journal-claim', error: coerceError(e) });
+      this.reportError('journal-claim', coerceError(e));
       return;
     }
+    const { valid: rows, invalid } = splitClaimed(claimed);
+    if (invalid.length > 0) await deadLetterAtClaim(this.store, this.emitter, invalid);
     for (const row of rows) {
       const entry = this.inflight.get(row.id);
       if (entry && entry.state !== 'retry') continue;
-      if (entry) { entry.state = 'queued'; entry.candidate = row; } else { this.track(row, 'queued').resolveAccepted(); }
+      if (entry) { entry.state = 'queued'; entry.candidate = row; } else { this.track(row, 'queued').resolveAccepted(DURABLE); }
       this.lanes.enqueue(row);
     }
   }
@@ -284,6 +291,7 @@ export class Engine {
     if (ids.length === 0 || this.closing) return;
     try {
       const gone = (await this.store.renewLeases(this.instanceId, ids, this.leaseMs)).filter((id) => this.inflight.get(id)?.state === 'retry');
+      this.health.ok();
       if (gone.length === 0) return;
       const events = new Map((await this.store.eventsForCandidates(gone)).map((e) => [e.candidateId!, e]));
       for (const id of gone) {
@@ -296,14 +304,29 @@ export class Engine {
         entry.resolveDecided({ candidateId: id, userId: entry.candidate.userId, action: 'deferred', reasons: ['erased'] });
       }
     } catch (e) {
-      this.emitter.safeEmit('error', { stage: 'journal-heartbeat', error: coerceError(e) });
+      this.reportError('journal-heartbeat', coerceError(e));
     }
+  }
+
+  /** Store faults go to StoreHealth (counted, coalesced, paced); anything else is an error event as it comes. */
+  private reportError(stage: string, error: Error): number | undefined {
+    const delayMs = this.health.report(stage, error);
+    if (delayMs === undefined) this.emitter.safeEmit('error', { stage, error });
+    return delayMs;
+  }
+
+  /** Back to healthy: everything that waited for the store goes at once, not at its backoff. */
+  private onStoreHealth(s: StoreHealthSnapshot): void {
+    this.emitter.safeEmit('store', s);
+    if (s.state !== 'healthy') return;
+    this.localRetries.dueNow();
+    if (this.pollTimer) void this.poll();
   }
 
   // ---- reads -----------------------------------------------------------------------------------
 
   async memories(userId: string, q: { status?: MemoryStatus | 'all' } = {}): Promise<Memory[]> {
-    return this.collect((cursor) => this.memoriesPage(userId, { status: q.status, cursor, limit: 1000 }));
+    return collectPages((cursor) => this.memoriesPage(userId, { status: q.status, cursor, limit: 1000 }));
   }
 
   async memoriesPage(userId: string, q: { status?: MemoryStatus | 'all'; limit?: number; cursor?: string }): Promise<Page<Memory>> {
@@ -312,23 +335,12 @@ export class Engine {
   }
 
   async events(userId: string): Promise<MemdedupEvent[]> {
-    return this.collect((cursor) => this.eventsPage(userId, { cursor, limit: 1000 }));
+    return collectPages((cursor) => this.eventsPage(userId, { cursor, limit: 1000 }));
   }
 
   async eventsPage(userId: string, q: { limit?: number; cursor?: string }): Promise<Page<MemdedupEvent>> {
     validateId('userId', userId, 128);
     return this.store.events(userId, q);
-  }
-
-  private async collect<T>(page: (cursor?: string) => Promise<Page<T>>): Promise<T[]> {
-    const out: T[] = [];
-    let cursor: string | undefined;
-    do {
-      const p = await page(cursor);
-      out.push(...p.items);
-      cursor = p.cursor;
-    } while (cursor);
-    return out;
   }
 
   /** The memories worth putting in a prompt: nearest to `query`, or the most reinforced. */
@@ -351,26 +363,14 @@ export class Engine {
     validateId('eventId', eventId, 128);
     const e = await this.store.event(eventId);
     if (!e) throw new MemdedupError('NOT_FOUND', `event ${eventId} not found`);
-    return this.commitOperator(e.userId, () => planUndo(this.store, e, Date.now()));
+    return commitOperator(this.store, this.cache, e.userId, () => planUndo(this.store, e, Date.now()));
   }
 
   /** Forgets a memory (status `forgotten`, never deleted), recorded as a `forget` event. */
   async forget(userId: string, memoryId: string): Promise<MemdedupEvent> {
     validateId('userId', userId, 128);
     validateId('memoryId', memoryId, 128);
-    return this.commitOperator(userId, () => planForget(this.store, userId, memoryId, Date.now()));
-  }
-
-  private async commitOperator(userId: string, plan: () => Promise<Omit<BatchCommit, 'expectedVersion'>>): Promise<MemdedupEvent> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const version = await this.store.userVersion(userId);
-      const p = await plan();
-      if (await this.store.commit({ ...p, expectedVersion: version })) {
-        this.cache.invalidate(userId);
-        return p.events[0]!;
-      }
-    }
-    throw new MemdedupError('VERSION_CONFLICT', `user ${userId} kept changing; try again`);
+    return commitOperator(this.store, this.cache, userId, () => planForget(this.store, userId, memoryId, Date.now()));
   }
 
   /** Right to erasure: every row of the user, gone. The only hard delete. */
@@ -462,6 +462,7 @@ export class Engine {
     // What this process leaves undecided is free for its peers now, not when the leases run out.
     await this.store.releaseLeases(this.instanceId).catch((e: unknown) => this.emitter.safeEmit('error', { stage: 'journal-release', error: coerceError(e) }));
     // After the last batches, so their metrics and log lines are kept.
+    this.health.close();
     this.observability.close();
     this.breakers.shutdown();
     await this.flags.close();
@@ -479,16 +480,13 @@ export class Engine {
       cache: { users: this.cache.size, hitRate: this.cache.hitRate, hits: this.cache.hits, misses: this.cache.misses },
       flags: { mode: this.flags.mode, synchronized: this.flags.synchronized },
       breakers: { provider: { ...this.deduper.providerStates?.() }, user: { live: this.breakers.live, open: this.breakers.open } },
+      store: this.health.snapshot(),
     };
   }
 }
 
 function erasedDecision(c: Candidate): Decision {
   return { candidateId: c.id, userId: c.userId, action: 'disabled', reasons: ['user-erased'] };
-}
-
-function settled(c: Candidate, status: Submission['status'], d: Decision): Submission {
-  return { id: c.id, status, accepted: Promise.resolve(), decided: Promise.resolve(d) };
 }
 
 /** Creates an engine on the embedded defaults, or on the options given. */

@@ -7,6 +7,8 @@ export const ERROR_CODES = {
   FLAGS_READ_ONLY: 409,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** The store refused a candidate that passed validation (one bad row, isolated by the group commit). */
+  STORE_REJECTED: 422,
   OVERLOADED: 503,
   CLOSED: 503,
   STORE_UNAVAILABLE: 503,

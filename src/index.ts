@@ -1,6 +1,9 @@
 // The public API: explicit named exports only.
 export { createEngine, Engine } from './engine.js';
 export type { EngineStatus } from './engine.js';
+export { createRouter, metricsHandler } from './http/router.js';
+export type { RouterOptions } from './http/router.js';
+export type { MetricsSource } from './http/opsRoutes.js';
 export { MemdedupError, ERROR_CODES, isMemdedupError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { createFlags } from './flags/index.js';
@@ -10,7 +13,7 @@ export { DEFAULT_OPTIONS, resolveOptions } from './options.js';
 export type { EngineOptions, ResolvedOptions, StoreOptions, FlagsOptions, EmbedderOptions, JudgeOptions, DedupThresholds } from './options.js';
 export type { Store } from './store/types.js';
 export type {
-  Candidate, CandidateInput, Decision, DecisionAction, DedupAction, MemdedupEvent, Memory, MemoryStatus, Method, Priority,
+  Acceptance, Candidate, CandidateInput, Decision, DecisionAction, DedupAction, MemdedupEvent, Memory, MemoryStatus, Method, Priority,
   Submission, SubmissionStatus,
 } from './types.js';
 export { ALERT_DEFAULTS, resolveAlerts } from './alerts/definitions.js';

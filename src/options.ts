@@ -13,7 +13,11 @@ export type StoreOptions =
 export interface PgPoolOptions { max?: number; idleTimeoutMs?: number; connectionTimeoutMs?: number }
 
 export type FlagsOptions =
-  | { kind: 'embedded'; file: string; watch?: boolean }
+  /**
+   * `file` omitted: the package's shipped flags (all seed flags on); toggles write flags.json beside the
+   * SQLite database (in memory only with PostgreSQL or ':memory:'), which later starts then read.
+   */
+  | { kind: 'embedded'; file?: string; watch?: boolean }
   | { kind: 'unleash'; url: string; token: string; appName?: string; refreshIntervalMs?: number; bootstrapFile?: string; timeoutMs?: number };
 
 export type EmbedderOptions =
@@ -25,7 +29,7 @@ export type JudgeOptions = { kind: 'openai'; baseURL: string; model: string; api
 export interface EngineOptions {
   /** @default { kind: 'sqlite', path: './data/memdedup.db' } */
   store?: StoreOptions;
-  /** @default { kind: 'embedded', file: './config/flags.json' } */
+  /** @default { kind: 'embedded' }: the shipped flags; toggles go to flags.json beside the database */
   flags?: FlagsOptions;
   /** @default { kind: 'lexical' } */
   embedder?: EmbedderOptions;
@@ -48,7 +52,11 @@ export interface EngineOptions {
     provider?: { failures?: number; resetTimeoutMs?: number };
   };
   fallback?: 'store-exact' | 'defer';
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  retry?: {
+    maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number;
+    /** How long a store that stays read-only is waited for before the engine stops deciding. @default 60000 */
+    readOnlyStopAfterMs?: number;
+  };
   /** Log level for pino. @default 'info' */
   logLevel?: string;
   /** A pino logger to log through (a child is made); otherwise one is made at `logLevel` on stdout. */
@@ -90,7 +98,7 @@ export interface ResolvedOptions {
     provider: { failures: number; resetTimeoutMs: number };
   };
   fallback: 'store-exact' | 'defer';
-  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; readOnlyStopAfterMs: number };
   logLevel: string;
   logger: Logger | undefined;
   registry: Registry | undefined;
@@ -100,7 +108,7 @@ export interface ResolvedOptions {
 
 const DEFAULTS: ResolvedOptions = {
   store: { kind: 'sqlite', path: './data/memdedup.db' },
-  flags: { kind: 'embedded', file: './config/flags.json' },
+  flags: { kind: 'embedded' },
   embedder: { kind: 'lexical' },
   judge: undefined,
   concurrency: 15,
@@ -114,7 +122,7 @@ const DEFAULTS: ResolvedOptions = {
     provider: { failures: 5, resetTimeoutMs: 60_000 },
   },
   fallback: 'store-exact',
-  retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 30_000 },
+  retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 30_000, readOnlyStopAfterMs: 60_000 },
   logLevel: 'info',
   logger: undefined,
   registry: undefined,
@@ -166,6 +174,7 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
       maxAttempts: positiveInt('retry.maxAttempts', r.maxAttempts, d.retry.maxAttempts),
       baseDelayMs: positiveInt('retry.baseDelayMs', r.baseDelayMs, d.retry.baseDelayMs),
       maxDelayMs: positiveInt('retry.maxDelayMs', r.maxDelayMs, d.retry.maxDelayMs),
+      readOnlyStopAfterMs: positiveInt('retry.readOnlyStopAfterMs', r.readOnlyStopAfterMs, d.retry.readOnlyStopAfterMs),
     },
     logLevel: o.logLevel ?? d.logLevel,
     logger: o.logger,

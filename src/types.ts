@@ -48,7 +48,7 @@ export interface Memory {
 /** Final outcomes the cascade can reach. */
 export type DedupAction = 'added' | 'duplicate' | 'updated' | 'superseded';
 /** Every outcome a candidate can get. */
-export type DecisionAction = DedupAction | 'fallback' | 'deferred' | 'dead-letter' | 'disabled';
+export type DecisionAction = DedupAction | 'fallback' | 'deferred' | 'dead-letter' | 'disabled' | 'rejected';
 /** Event actions: decisions, plus operator actions on memories. */
 export type EventAction = DedupAction | 'fallback' | 'undo' | 'forget';
 
@@ -93,11 +93,25 @@ export interface MemdedupEvent {
 
 export type SubmissionStatus = 'accepted' | 'disabled' | 'overloaded';
 
+/** What `Submission.accepted` resolves with. */
+export interface Acceptance {
+  /** True once the candidate is in the journal: it will be decided, across restarts too. */
+  durable: boolean;
+  /**
+   * Set when the store refused this candidate on its own (STORE_REJECTED): it never became durable and is not
+   * retried; `decided` resolves with action `rejected` and the same message.
+   */
+  error?: { code: 'STORE_REJECTED'; message: string };
+}
+
 export interface Submission {
   id: string;
   status: SubmissionStatus;
-  /** Resolves once the candidate is durable (in the journal). Never rejects. */
-  accepted: Promise<void>;
+  /**
+   * Resolves once the candidate is durable (in the journal), `{durable: true}`; or with `{durable: false, error}`
+   * when the store refused it. For `disabled` and `overloaded` submissions: at once, `{durable: false}`. Never rejects.
+   */
+  accepted: Promise<Acceptance>;
   /** Resolves with the decision. Never rejects. */
   decided: Promise<Decision>;
 }

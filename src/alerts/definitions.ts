@@ -21,7 +21,7 @@ export interface AlertsOptions {
   window?: string;
   /** How often the in-process state is evaluated. @default 15000 */
   evaluationIntervalMs?: number;
-  /** Where runbook annotations point; the alert's README anchor is appended. @default 'README.md' */
+  /** Where runbook annotations point; the alert's heading anchor is appended. @default 'docs/operations.md' */
   runbookUrl?: string;
   processingTime?: Partial<AlertSetting>;
   chatImpact?: Partial<AlertSetting>;
@@ -35,7 +35,7 @@ export interface AlertDefinition extends AlertSetting {
   alertname: string;
   summary: string;
   description: string;
-  /** README heading anchor of the runbook (the heading is the alert name). */
+  /** docs/operations.md heading anchor of the runbook (the heading is the alert name). */
   anchor: string;
 }
 
@@ -80,7 +80,7 @@ const SEED: Record<AlertKey, Seed> = {
 
 export const ALERT_KEYS = Object.keys(SEED) as AlertKey[];
 
-export const ALERT_DEFAULTS = Object.freeze({ window: '5m', evaluationIntervalMs: 15_000, runbookUrl: 'README.md' });
+export const ALERT_DEFAULTS = Object.freeze({ window: '5m', evaluationIntervalMs: 15_000, runbookUrl: 'docs/operations.md' });
 
 export function resolveAlerts(o: AlertsOptions = {}): ResolvedAlerts {
   if (o === null || typeof o !== 'object') throw invalidInput('alerts', 'must be an object');

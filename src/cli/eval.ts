@@ -1,11 +1,11 @@
 // `memdedup eval`: the real engine, in-process, over labelled pairs (--pairs) or a fact stream (--stream).
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { DEFAULT_THRESHOLDS } from '../dedup/policy.js';
 import { prCurve, scorePairs, type PairReport } from '../eval/metrics.js';
 import { prPlotSvg } from '../eval/plot.js';
 import { evalEngine, readFacts, readPairs, runPairs, runStream, type Progress, type StreamReport } from '../eval/run.js';
 import type { EngineOptions } from '../options.js';
+import { parseCommand, usageError, type CommandSpec } from './args.js';
 import { providersFromEnv } from './providerEnv.js';
 
 export const EVAL_USAGE = `usage: memdedup eval (--pairs FILE... | --stream FILE) [options]
@@ -23,7 +23,14 @@ export const EVAL_USAGE = `usage: memdedup eval (--pairs FILE... | --stream FILE
   --judge-model M       (env MEMDEDUP_JUDGE_MODEL)         key: env MEMDEDUP_JUDGE_API_KEY or OPENAI_API_KEY
   --duplicate-threshold X, --conflict-threshold X, --update-threshold X   override the policy thresholds
   --errors N            print N misclassified pairs on stderr (pairs only)
+  -h, --help            this text
 `;
+
+const EVAL_SPEC: CommandSpec = { name: 'eval', usage: EVAL_USAGE, options: {
+  pairs: { type: 'string', multiple: true }, stream: { type: 'string' }, json: { type: 'boolean' }, plot: { type: 'string' },
+  'embedder-url': { type: 'string' }, 'embedder-model': { type: 'string' }, 'judge-url': { type: 'string' }, 'judge-model': { type: 'string' },
+  'duplicate-threshold': { type: 'string' }, 'conflict-threshold': { type: 'string' }, 'update-threshold': { type: 'string' }, errors: { type: 'string' },
+} };
 
 export function evalOptions(v: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): EngineOptions {
   const o: EngineOptions = providersFromEnv(env, { embedderUrl: v['embedder-url'] as string | undefined,
@@ -76,21 +83,13 @@ export function streamTable(r: StreamReport): string {
 }
 
 export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let v: Record<string, string | string[] | boolean | undefined>;
-  try {
-    v = parseArgs({ args: argv, strict: true, options: {
-      pairs: { type: 'string', multiple: true }, stream: { type: 'string' }, json: { type: 'boolean' }, plot: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      'embedder-url': { type: 'string' }, 'embedder-model': { type: 'string' }, 'judge-url': { type: 'string' }, 'judge-model': { type: 'string' },
-      'duplicate-threshold': { type: 'string' }, 'conflict-threshold': { type: 'string' }, 'update-threshold': { type: 'string' }, errors: { type: 'string' },
-    } }).values;
-  } catch (e) {
-    process.stderr.write(`memdedup eval: ${(e as Error).message}\n${EVAL_USAGE}`);
-    return 2;
-  }
-  if (v.help) { process.stdout.write(EVAL_USAGE); return 0; }
-  const pairFiles = (v.pairs as string[] | undefined) ?? [];
-  if (!pairFiles.length === !v.stream) { process.stderr.write(`memdedup eval: give exactly one of --pairs or --stream\n${EVAL_USAGE}`); return 2; }
-  const options = evalOptions(v as Record<string, string | boolean | undefined>, env);
+  const parsed = parseCommand(EVAL_SPEC, argv);
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
+  // `multiple: true`: every --pairs given, in order.
+  const pairFiles = (v.pairs as unknown as string[] | undefined) ?? [];
+  if (!pairFiles.length === !v.stream) return usageError(EVAL_SPEC, 'give exactly one of --pairs or --stream');
+  const options = evalOptions(v, env);
   const { engine, done } = await evalEngine(options);
   try {
     if (pairFiles.length) {

@@ -4,8 +4,8 @@
 // Stop every engine writing to the SQLite file first; start the PostgreSQL engines after.
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { MemdedupError } from '../errors.js';
+import { parseCommand, parseStrict, type ArgValues, type CommandSpec } from './args.js';
 import { PostgresStore } from '../store/postgres.js';
 import { rowToCandidate, rowToEvent, rowToMemory } from '../store/rows.js';
 
@@ -17,15 +17,22 @@ export const MIGRATE_USAGE = `usage: memdedup migrate-store --from sqlite:PATH -
   Safe to re-run: rows already copied are kept. Stop the engines on the SQLite file first.
 `;
 
+const MIGRATE_SPEC: CommandSpec = { name: 'migrate-store', usage: MIGRATE_USAGE,
+  options: { from: { type: 'string' }, to: { type: 'string' }, schema: { type: 'string' } } };
+
+/** --from/--to checked; throws INVALID_INPUT naming the bad one. */
 export function parseStoreRefs(argv: string[]): { from: string; to: string; schema?: string } {
-  const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' }, schema: { type: 'string' } }, strict: true });
-  const from = values.from ?? '';
-  const to = values.to ?? '';
+  return storeRefs(parseStrict(MIGRATE_SPEC, argv).values);
+}
+
+function storeRefs(values: ArgValues): { from: string; to: string; schema?: string } {
+  const from = typeof values.from === 'string' ? values.from : '';
+  const to = typeof values.to === 'string' ? values.to : '';
   if (!from.startsWith('sqlite:') || from.length <= 'sqlite:'.length) throw new MemdedupError('INVALID_INPUT', `--from must be sqlite:PATH\n${MIGRATE_USAGE}`);
   // Both `postgres:postgres://...` and a bare `postgres://...` URL are accepted.
   const url = /^postgres(ql)?:\/\//.test(to) ? to : to.startsWith('postgres:') ? to.slice('postgres:'.length) : '';
   if (!/^postgres(ql)?:\/\//.test(url)) throw new MemdedupError('INVALID_INPUT', `--to must be postgres:URL (postgres://user@host:port/db)\n${MIGRATE_USAGE}`);
-  return { from: from.slice('sqlite:'.length), to: url, ...(values.schema ? { schema: values.schema } : {}) };
+  return { from: from.slice('sqlite:'.length), to: url, ...(typeof values.schema === 'string' ? { schema: values.schema } : {}) };
 }
 
 export interface MigrateCounts { users: number; memories: number; events: number; journal: number; meta: number }
@@ -78,8 +85,9 @@ export async function migrateStore(fromPath: string, toUrl: string, schema?: str
 }
 
 export async function migrateStoreCommand(argv: string[]): Promise<number> {
-  if (argv.includes('-h') || argv.includes('--help')) { process.stdout.write(MIGRATE_USAGE); return 0; }
-  const { from, to, schema } = parseStoreRefs(argv);
+  const parsed = parseCommand(MIGRATE_SPEC, argv);
+  if (typeof parsed === 'number') return parsed;
+  const { from, to, schema } = storeRefs(parsed.values);
   await migrateStore(from, to, schema, (line) => process.stdout.write(`memdedup: ${line}\n`));
   return 0;
 }

@@ -1,5 +1,6 @@
 // `memdedup serve`: the engine on the embedded defaults behind the HTTP API. Env overrides the defaults.
 import { createEngine } from '../engine.js';
+import { SHIPPED_FLAGS_FILE } from '../flags/defaults.js';
 import { createApp, listen } from '../http/server.js';
 import type { EngineOptions } from '../options.js';
 import { postgresStoreFromEnv } from './storeEnv.js';
@@ -12,7 +13,8 @@ const DRAIN_ON_EXIT_MS = 20_000;
 export function serveOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptions {
   const o: EngineOptions = {
     store: { kind: 'sqlite', path: env.MEMDEDUP_DB || './data/memdedup.db' },
-    flags: { kind: 'embedded', file: env.MEMDEDUP_FLAGS_FILE || './config/flags.json' },
+    // No MEMDEDUP_FLAGS_FILE: the shipped flags, toggles written beside the database (see src/flags/defaults.ts).
+    flags: env.MEMDEDUP_FLAGS_FILE ? { kind: 'embedded', file: env.MEMDEDUP_FLAGS_FILE } : { kind: 'embedded' },
   };
   if (env.DATABASE_URL) o.store = postgresStoreFromEnv(env.DATABASE_URL, env);
   if (env.UNLEASH_URL) {
@@ -20,7 +22,7 @@ export function serveOptionsFromEnv(env: NodeJS.ProcessEnv): EngineOptions {
     o.flags = {
       kind: 'unleash', url: env.UNLEASH_URL, token: env.UNLEASH_API_TOKEN ?? '', appName: env.UNLEASH_APP_NAME || 'memdedup',
       refreshIntervalMs: env.UNLEASH_REFRESH_INTERVAL_MS ? Number(env.UNLEASH_REFRESH_INTERVAL_MS) : undefined,
-      bootstrapFile: env.MEMDEDUP_FLAGS_FILE || './config/flags.json',
+      bootstrapFile: env.MEMDEDUP_FLAGS_FILE || SHIPPED_FLAGS_FILE,
     };
   }
   if (env.LOG_LEVEL) o.logLevel = env.LOG_LEVEL;

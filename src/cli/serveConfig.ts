@@ -16,7 +16,7 @@ export const ServeConfig = z.object({
   diagnostics: z.boolean().default(true),
   /** Require the API token on /metrics, /healthz and /readyz too. */
   protectOps: z.boolean().default(false),
-  /** Engine options (see README "Options"); validated by the engine. */
+  /** Engine options (see README.md, "Options"); validated by the engine. */
   engine: z.record(z.string(), z.unknown()).default({}),
 }).strict();
 

@@ -3,20 +3,22 @@
 // can run next to a live server; its merges are ordinary, undoable events.
 import { Engine } from '../engine.js';
 import type { SweepProgress } from '../resilience/sweeper.js';
+import { parseCommand, type CommandSpec } from './args.js';
 import { serveOptionsFromEnv } from './serve.js';
 
-const USAGE = 'usage: memdedup sweep [--user <userId>] [--json]\n';
+const SWEEP_SPEC: CommandSpec = { name: 'sweep', options: { user: { type: 'string' }, json: { type: 'boolean' } },
+  usage: `usage: memdedup sweep [--user <userId>] [--json]
+  re-decides memories flagged needsRecheck, over the database serve uses (MEMDEDUP_DB, DATABASE_URL)
+  --user U    only this user
+  --json      one JSON object on stdout
+`,
+};
 
 export async function sweepCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let userId: string | undefined;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--json') json = true;
-    else if (a === '--user' && args[i + 1] !== undefined) userId = args[++i];
-    else if (a.startsWith('--user=')) userId = a.slice('--user='.length);
-    else { process.stderr.write(`memdedup sweep: unknown argument '${a}'\n${USAGE}`); return 2; }
-  }
+  const parsed = parseCommand(SWEEP_SPEC, args);
+  if (typeof parsed === 'number') return parsed;
+  const userId = parsed.values.user as string | undefined;
+  const json = parsed.values.json === true;
   const engine = await Engine.create(serveOptionsFromEnv(env), { background: false });
   try {
     const t0 = Date.now();

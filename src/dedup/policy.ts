@@ -1,5 +1,5 @@
 // The policy: alignment plus guard signals -> duplicate / updated / superseded / added.
-// Thresholds live in config; the defaults are calibrated on the dev data only (see README, "How decisions are made").
+// Thresholds live in config; the defaults are calibrated on the dev data only (see docs/decisions.md, "How decisions are made").
 import { signals, type Signals } from './signals.js';
 import type { Neighbour, Prepared, Verdict } from './types.js';
 

@@ -67,3 +67,17 @@ export async function planForget(store: Store, userId: string, memoryId: string,
   const memories = m.status === 'forgotten' ? [] : [{ ...m, status: 'forgotten' as const, version: m.version + 1, updatedAt: now }];
   return { userId, memories, events: [ev], journalIds: [] };
 }
+
+/** Commits an operator's plan (undo, forget) under the user version, re-planning if another writer moved it. */
+export async function commitOperator(store: Store, cache: { invalidate(userId: string): void }, userId: string,
+  plan: () => Promise<Omit<BatchCommit, 'expectedVersion'>>): Promise<MemdedupEvent> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const version = await store.userVersion(userId);
+    const p = await plan();
+    if (await store.commit({ ...p, expectedVersion: version })) {
+      cache.invalidate(userId);
+      return p.events[0]!;
+    }
+  }
+  throw new MemdedupError('VERSION_CONFLICT', `user ${userId} kept changing; try again`);
+}

@@ -3,7 +3,8 @@
 //
 // Reloads and `set` run one at a time on a promise chain, so a `set` never writes over a concurrent
 // one and a reload never applies an older file after a newer one.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { invalidInput, MemdedupError } from '../errors.js';
 import { applyChange, type Definitions, newFeature, parseDefinitions, serializeDefinitions, summarize } from './definitions.js';
 import { FlagsEmitter, fallbackFor } from './emitter.js';
@@ -18,7 +19,10 @@ const UNREACHABLE_FALLBACK = (): boolean => false;
 
 export class EmbeddedFlags extends FlagsEmitter implements Flags {
   readonly mode = 'embedded' as const;
-  readonly source: string;
+  /** The file the definitions were last read from (the write target once `set` has written it). */
+  private file: string;
+  /** Where `set` writes: the file itself, another path (shipped defaults), or undefined (memory only). */
+  private readonly writeTo: string | undefined;
   private readonly repository = new MemoryRepository();
   private readonly client: UnleashClient;
   private readonly overrides: readonly Override[];
@@ -32,15 +36,21 @@ export class EmbeddedFlags extends FlagsEmitter implements Flags {
   private closed = false;
   private _synchronized = false;
 
-  constructor(file: string, overrides: readonly Override[], watch: boolean) {
+  /** `writeTo`: where `set` writes; the file itself when not given, `null` for memory only. */
+  constructor(file: string, overrides: readonly Override[], watch: boolean, writeTo: string | null = file) {
     super();
-    this.source = file;
+    this.file = file;
+    this.writeTo = writeTo ?? undefined;
     this.overrides = overrides;
     this.watch = watch;
     this.client = new UnleashClient(this.repository, defaultStrategies);
     // unleash-client reports malformed definitions by emitting 'error', which would throw without a listener.
     this.client.on('error', (e: unknown) => this.warn(e));
     this.client.on('warn', (msg: unknown) => this.warn(msg));
+  }
+
+  get source(): string {
+    return this.file;
   }
 
   get synchronized(): boolean {
@@ -50,7 +60,8 @@ export class EmbeddedFlags extends FlagsEmitter implements Flags {
   /** Rejects with INVALID_INPUT when the file is missing or invalid: there is no last good state yet. */
   async open(): Promise<this> {
     // Watch before the first read, so an edit landing in between is not missed.
-    if (this.watch) this.stopWatch = watchFile(this.source, () => void this.reload());
+    // The shipped defaults are not watched: only a file the host owns changes under a running engine.
+    if (this.watch && this.file === this.writeTo) this.stopWatch = watchFile(this.file, () => void this.reload());
     try {
       await this.serial(async () => {
         let text: string;
@@ -92,7 +103,7 @@ export class EmbeddedFlags extends FlagsEmitter implements Flags {
       validateChange(name, change);
       // Start from the file as it is now, so a hand edit made since the last reload is kept.
       let base = this.defs;
-      const current = await readFile(this.source, 'utf8').catch(() => undefined);
+      const current = this.writeTo === undefined ? undefined : await readFile(this.writeTo, 'utf8').catch(() => undefined);
       if (current !== undefined) {
         try { base = parseDefinitions(current); } catch { /* keep editing the last good state */ }
       }
@@ -104,10 +115,24 @@ export class EmbeddedFlags extends FlagsEmitter implements Flags {
       else features.push(next);
       const defs = { ...base, features };
       const text = serializeDefinitions(defs);
-      await writeFileAtomic(this.source, text);
+      if (this.writeTo !== undefined) {
+        await mkdir(dirname(this.writeTo), { recursive: true });
+        await writeFileAtomic(this.writeTo, text);
+        this.follow(this.writeTo);
+      }
       this.apply(defs, text);
       return summarize(this.repository.getToggle(name) ?? next);
     });
+  }
+
+  /** After the first write beside the database, that file is the one watched and reloaded. */
+  private follow(file: string): void {
+    if (file === this.file) return;
+    this.file = file;
+    if (this.watch && !this.closed) {
+      this.stopWatch?.();
+      this.stopWatch = watchFile(file, () => void this.reload());
+    }
   }
 
   close(): Promise<void> {

@@ -6,7 +6,7 @@ import type { FeatureInterface } from './sdk.js';
 import { newFeature, rolloutStrategy } from './definitions.js';
 import { FLAG_NAMES, type FlagName } from './types.js';
 
-/** The seed's variable names per flag; the README table is generated from the same facts. */
+/** The seed's variable names per flag; the table in docs/flags.md is written from the same facts. */
 export const ENV_OVERRIDES: ReadonlyArray<{ flag: FlagName; enable: string; rollout?: string }> = [
   { flag: FLAG_NAMES.enabled, enable: 'ENABLE_CHATGPT_MEMORY', rollout: 'CHATGPT_MEMORY_ROLLOUT' },
   { flag: FLAG_NAMES.realtimeDedup, enable: 'ENABLE_REAL_TIME_DEDUP' },

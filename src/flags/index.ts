@@ -9,6 +9,7 @@
 // seed's five flags stay on and any other name is off.
 import { invalidInput } from '../errors.js';
 import type { FlagsOptions } from '../options.js';
+import { type DefaultFlagsFiles, SHIPPED_FLAGS_FILE } from './defaults.js';
 import { EmbeddedFlags } from './embedded.js';
 import { readEnvOverrides } from './env-overrides.js';
 import { createServerFlags } from './server.js';
@@ -20,6 +21,8 @@ export const DEFAULT_FLAGS_OPTIONS = Object.freeze({ appName: 'memdedup', refres
 export interface CreateFlagsDeps {
   /** Where the seed's variables are read, once. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Embedded mode without `file`: what to read and where `set` writes. @default the shipped file, toggles in memory */
+  defaults?: DefaultFlagsFiles;
 }
 
 /**
@@ -30,10 +33,13 @@ export interface CreateFlagsDeps {
 export async function createFlags(options: FlagsOptions, deps: CreateFlagsDeps = {}): Promise<Flags> {
   if (options === null || typeof options !== 'object') throw invalidInput('flags', 'must be an object');
   if (options.kind === 'embedded') {
-    nonEmptyString('flags.file', options.file);
+    if (options.file !== undefined) nonEmptyString('flags.file', options.file);
     if (options.watch !== undefined && typeof options.watch !== 'boolean') throw invalidInput('flags.watch', 'must be a boolean');
     const overrides = readEnvOverrides(deps.env ?? process.env);
-    return new EmbeddedFlags(options.file, overrides, options.watch ?? DEFAULT_FLAGS_OPTIONS.watch).open();
+    const watch = options.watch ?? DEFAULT_FLAGS_OPTIONS.watch;
+    if (options.file !== undefined) return new EmbeddedFlags(options.file, overrides, watch).open();
+    const files = deps.defaults ?? { read: SHIPPED_FLAGS_FILE, write: undefined };
+    return new EmbeddedFlags(files.read, overrides, watch, files.write ?? null).open();
   }
   if (options.kind === 'unleash') {
     nonEmptyString('flags.url', options.url);
@@ -63,6 +69,8 @@ function positiveInt(field: string, v: unknown, dflt: number): number {
   return v;
 }
 
+export { defaultFlagsFiles, flagsFileBesideStore, SHIPPED_FLAGS_FILE } from './defaults.js';
+export type { DefaultFlagsFiles } from './defaults.js';
 export { ENV_OVERRIDES } from './env-overrides.js';
 export { FLAG_DEFAULTS, FLAG_NAMES } from './types.js';
 export type { FlagChange, FlagContext, FlagName, Flags, FlagsEventMap, FlagSummary } from './types.js';

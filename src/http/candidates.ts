@@ -20,7 +20,12 @@ export function candidateRoutes(engine: Engine): Router {
     const { wait } = parse(SubmitQuery, req.query, 'query');
     const subs = list.map((c) => engine.submit(c));
     // 202 is a promise that nothing is lost: answer only once every accepted candidate is durable.
-    await Promise.all(subs.map((s) => s.accepted));
+    const acceptances = await Promise.all(subs.map((s) => s.accepted));
+    // A candidate the store refused on its own (validation let it through): a clear 4xx naming it, never a hang.
+    const refused = acceptances.flatMap((a, i) => (a.error ? [{ field: 'candidates' in body ? `candidates[${i}].text` : 'text', id: subs[i]!.id, problem: a.error.message }] : []));
+    if (refused.length > 0) {
+      throw new MemdedupError('STORE_REJECTED', `${refused.length} of ${subs.length} candidates were refused by the store; the others are durable`, refused);
+    }
     if (subs.every((s) => s.status === 'overloaded')) throw new MemdedupError('OVERLOADED', 'the journal is full; retry later');
     const waiting = wait === '1' || wait === 'true';
     const decisions: (Decision | undefined)[] = waiting ? await Promise.all(subs.map((s) => s.decided)) : [];

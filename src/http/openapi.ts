@@ -13,11 +13,12 @@ interface RouteDoc {
   query?: z.ZodObject;
   body?: z.ZodType;
   ok: { status: number; schema?: z.ZodType; description?: string };
-  /** Outside /api/memory: no bearer token unless configured. */
+  /** The probes and /metrics: no bearer token unless protectOps. */
   open?: boolean;
 }
 
 const Ok = z.object({ ok: z.boolean() });
+const Ready = z.object({ ready: z.boolean(), closed: z.boolean(), firing: z.array(z.string()), failing: z.array(z.string()).optional() });
 const EventOut = z.object({ event: S.Event });
 const diag = (method: Method, name: string, summary: string): RouteDoc =>
   ({ method, path: `/api/memory/${name}`, summary: `Diagnostic: ${summary}`, ok: { status: 200, schema: S.DiagnosticResponse } });
@@ -57,9 +58,12 @@ export const ROUTES: RouteDoc[] = [
   diag('get', 'performance-monitoring-test', 'throughput and decision latency of a scratch load'),
   diag('get', 'production-readiness-test', 'readiness checks and a write-read-erase round trip'),
   diag('get', 'monitoring-dashboard-test', 'the data the dashboard shows'),
-  { method: 'get', path: '/healthz', summary: 'Liveness', open: true, ok: { status: 200, schema: Ok } },
-  { method: 'get', path: '/readyz', summary: 'Readiness: store reachable, flags synchronized, no critical alert (503 when not ready)', open: true,
-    ok: { status: 200, schema: z.object({ ready: z.boolean(), closed: z.boolean(), firing: z.array(z.string()), failing: z.array(z.string()).optional() }) } },
+  ...['', '/api/memory'].flatMap((at): RouteDoc[] => [
+    // The root probes (`memdedup serve`), and the same two under the router's mount point (createRouter).
+    { method: 'get', path: `${at}/healthz`, summary: 'Liveness', open: true, ok: { status: 200, schema: Ok } },
+    { method: 'get', path: `${at}/readyz`, summary: 'Readiness: store reachable, flags synchronized, no critical alert (503 when not ready)', open: true,
+      ok: { status: 200, schema: Ready } },
+  ]),
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', open: true, ok: { status: 200, description: 'text/plain; version=0.0.4' } },
 ];
 
@@ -98,6 +102,7 @@ export function openApiDocument(o: { diagnostics?: boolean } = {}): Record<strin
     if (r.body) op.requestBody = { required: r.method !== 'post' || r.path.endsWith('/candidates'), content: { 'application/json': { schema: jsonSchema(r.body) } } };
     if (r.body) (op.responses as Record<string, unknown>)[413] = errorResponse('PAYLOAD_TOO_LARGE: over 1 MB');
     if (r.path.endsWith('/candidates')) (op.responses as Record<string, unknown>)[503] = errorResponse('OVERLOADED: the journal is full; Retry-After says when to retry');
+    if (r.path.endsWith('/candidates')) (op.responses as Record<string, unknown>)[422] = errorResponse('STORE_REJECTED: the store refused a candidate on its own; details name it, the others are durable');
     if (r.path.startsWith('/api/memory/flags/')) (op.responses as Record<string, unknown>)[409] = errorResponse('FLAGS_READ_ONLY: flags come from an Unleash server');
     (paths[r.path] ??= {})[r.method] = op;
   }

@@ -15,6 +15,8 @@ export async function readiness(engine: Engine): Promise<Readiness> {
   let storeOk = false;
   try { storeOk = await engine.store.ping(); } catch { storeOk = false; }
   checks.push({ name: 'store-reachable', ok: storeOk, required: true });
+  // Reachable is not enough: a full disk or a read-only file answers reads and fails every write.
+  checks.push({ name: 'store-writable', ok: status.store.state === 'healthy', required: true, detail: status.store.reason });
   checks.push({ name: 'flags-synchronized', ok: status.flags.synchronized, required: true, detail: status.flags.mode });
   checks.push({ name: 'engine-open', ok: !status.closed, required: true });
   const critical = firingAlerts(engine, 'critical');

@@ -1,20 +1,22 @@
 // The zod schemas of the HTTP API: requests are validated with them and the OpenAPI document is generated
 // from them, so the two cannot drift. Limits match the engine's own validation (src/intake/validate.ts).
 import { z } from 'zod';
-import { ID_MAX, TEXT_MAX, USER_ID_MAX } from '../intake/validate.js';
+import { ID_MAX, idProblem, SOURCE_MAX, TEXT_MAX, textProblem, USER_ID_MAX } from '../intake/textRules.js';
 import { MAX_PAGE } from '../store/cursor.js';
 
 export const MAX_CANDIDATES_PER_REQUEST = 500;
 export const MAX_REDRIVE_IDS = 500;
 export const MAX_RECALL = 100;
 
-// Printable: no C0/C1 controls, no lone surrogates (the same rule as validateId).
-const NON_PRINTABLE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Runs one of the shared rules (src/intake/textRules.ts) as a zod check, so HTTP and submit() cannot disagree. */
+const rule = (problem: (s: string) => string | undefined) => (s: string, ctx: z.RefinementCtx) => {
+  const p = problem(s);
+  if (p) ctx.addIssue({ code: 'custom', message: p });
+};
 
 const printableId = (max: number, what: string) => z.string()
   .min(1).max(max)
-  .refine((s) => !NON_PRINTABLE.test(s), { message: 'must contain printable characters only' })
+  .superRefine(rule(idProblem))
   .meta({ description: `${what}: 1-${max} printable characters` });
 
 export const UserId = printableId(USER_ID_MAX, 'user id');
@@ -26,11 +28,12 @@ export const CandidateIn = z.object({
   userId: UserId,
   text: z.string()
     .refine((s) => s.trim().length >= 1 && s.trim().length <= TEXT_MAX, { message: `must be 1-${TEXT_MAX} characters after trimming` })
-    .refine((s) => !LONE_SURROGATE.test(s), { message: 'must be valid Unicode' })
-    .meta({ description: `the fact, 1-${TEXT_MAX} characters after trimming` }),
+    // submit() trims before it checks: a control character trim removes (e.g. a trailing form feed) is no problem.
+    .superRefine(rule((s) => textProblem(s.trim())))
+    .meta({ description: `the fact, 1-${TEXT_MAX} UTF-16 code units after trimming; no control characters except tab, newline, carriage return` }),
   id: Id.optional().meta({ description: 'idempotency key; generated when absent' }),
   priority: Priority.optional(),
-  source: z.string().max(256).optional(),
+  source: z.string().max(SOURCE_MAX).superRefine(rule(textProblem)).optional(),
 }).meta({ description: 'a proposed memory' });
 
 export const SubmitBody = z.union([
@@ -84,7 +87,7 @@ export const Event = z.object({
 });
 export const Decision = z.object({
   candidateId: z.string(), userId: z.string(),
-  action: z.enum(['added', 'duplicate', 'updated', 'superseded', 'fallback', 'deferred', 'dead-letter', 'disabled']),
+  action: z.enum(['added', 'duplicate', 'updated', 'superseded', 'fallback', 'deferred', 'dead-letter', 'disabled', 'rejected']),
   memoryId: z.string().optional(), eventId: z.string().optional(), method: z.string().optional(), score: z.number().optional(),
   reasons: z.array(z.string()).optional(), comparedText: z.string().optional(), error: z.string().optional(),
 });
@@ -100,7 +103,7 @@ export const FlagsResponse = z.object({ mode: z.enum(['embedded', 'unleash']), s
 export const DiagnosticResponse = z.object({ ok: z.boolean(), timings: z.record(z.string(), z.number()), details: z.unknown() });
 export const ErrorResponse = z.object({
   error: z.object({
-    code: z.enum(['INVALID_INPUT', 'NOT_FOUND', 'UNAUTHORIZED', 'PAYLOAD_TOO_LARGE', 'OVERLOADED', 'FLAGS_READ_ONLY', 'INTERNAL']).or(z.string()),
+    code: z.enum(['INVALID_INPUT', 'NOT_FOUND', 'UNAUTHORIZED', 'PAYLOAD_TOO_LARGE', 'STORE_REJECTED', 'OVERLOADED', 'FLAGS_READ_ONLY', 'INTERNAL']).or(z.string()),
     message: z.string(),
     details: z.unknown(),
   }),

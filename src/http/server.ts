@@ -4,26 +4,20 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../engine.js';
 import { bearerAuth } from './auth.js';
-import { errorHandler, notFound, requireJsonBody } from './errors.js';
+import { errorHandler, notFound } from './errors.js';
 import { engineLog, engineRegistry } from './observed.js';
-import { opsRoutes, statusRegistry, type MetricsSource } from './opsRoutes.js';
-import { memoryRoutes } from './routes.js';
+import { opsRoutes, statusRegistry } from './opsRoutes.js';
+import { createRouter, type RouterOptions } from './router.js';
 
-export const BODY_LIMIT = '1mb';
+export { BODY_LIMIT } from './router.js';
 
-export interface HttpOptions {
-  /** When set, every /api/ route needs `Authorization: Bearer <token>`. */
-  token?: string;
-  /** Also require the token on /metrics, /healthz and /readyz. @default false */
-  protectOps?: boolean;
-  /** Mount the seed's diagnostic endpoints. @default false (`memdedup serve` turns them on unless configured off) */
-  diagnostics?: boolean;
-  /** The Prometheus registry /metrics answers from. @default the engine's `registry`, else a minimal one from engine.status() */
-  registry?: MetricsSource;
-  /** Structured log lines (erasures as a count, internal errors without request data). @default the engine's logger, else stdout */
-  log?: (line: Record<string, unknown>) => void;
-}
+/** `memdedup serve`'s options: the router's. */
+export type HttpOptions = RouterOptions;
 
+/**
+ * The standalone server: /healthz, /readyz and /metrics at the root, createRouter under /api/memory.
+ * Also what the tests run, so they exercise the router a host mounts.
+ */
 export function createApp(engine: Engine, o: HttpOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -32,16 +26,11 @@ export function createApp(engine: Engine, o: HttpOptions = {}): Express {
   app.set('query parser', 'simple');
   const registry = o.registry ?? engineRegistry(engine) ?? statusRegistry(engine);
   const log = o.log ?? engineLog(engine);
-  // Auth before body parsing: an unauthenticated body is never read.
-  if (o.token) {
-    const auth = bearerAuth(o.token);
-    app.use('/api', auth);
-    if (o.protectOps) app.use(['/metrics', '/healthz', '/readyz'], auth);
-  }
-  app.use(requireJsonBody);
-  app.use(express.json({ limit: BODY_LIMIT, type: () => true, strict: false }));
+  if (o.token && o.protectOps) app.use(['/metrics', '/healthz', '/readyz'], bearerAuth(o.token));
   app.use(opsRoutes(engine, registry));
-  app.use('/api/memory', memoryRoutes(engine, { diagnostics: o.diagnostics, registry, log }));
+  app.use('/api/memory', createRouter(engine, { ...o, registry, log }));
+  // Outside the router (e.g. /api/other): the same token rule as before, then the catalogue's 404.
+  if (o.token) app.use('/api', bearerAuth(o.token));
   app.use(notFound);
   app.use(errorHandler((err) => log({ level: 'error', msg: 'internal error', error: err instanceof Error ? err.message : String(err) })));
   return app;

@@ -115,7 +115,8 @@ export class MetricsAdapter {
     this.on('retry', () => { f.retries.inc(); f.errors.labels('batch').inc(); });
     this.on('dead-letter', () => { f.deadLetters.inc(); f.errors.labels('batch').inc(); });
     this.on('fallback', ({ size, fallback }) => { f.fallbacks.labels(fallback).inc(size); });
-    this.on('error', ({ stage }) => { f.errors.labels(stage).inc(); });
+    this.on('error', ({ stage, count }) => { f.errors.labels(stage).inc(count ?? 1); });
+    this.on('store-fault', ({ kind }) => { f.storeFaults.labels(kind).inc(); });
     this.on('provider', ({ provider, durationMs, outcome }) => {
       f.providerCalls.labels(provider, outcome).inc();
       // A call refused by the open breaker sent no request: it has no latency.

@@ -3,6 +3,7 @@
 // code-defined sets only (never a userId: a user's series would multiply without bound).
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { BoundCounter, BoundHistogram } from './bound.js';
+import { STORE_FAULT_KINDS } from '../resilience/retry.js';
 import { PRIORITIES } from '../types.js';
 
 /** Seconds; batches of the lexical cascade take milliseconds, provider calls up to seconds. */
@@ -13,7 +14,8 @@ const SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 /** Excess event-loop delay in seconds; the sampler's resolution is 10 ms, so finer buckets say nothing. */
 const LOOP_DELAY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-export const SUBMIT_OUTCOMES = ['accepted', 'disabled', 'overloaded'] as const;
+/** rejected: the store refused the candidate on its own at group commit (isolated, never retried). */
+export const SUBMIT_OUTCOMES = ['accepted', 'disabled', 'overloaded', 'rejected'] as const;
 export const DECISION_ACTIONS = ['added', 'duplicate', 'updated', 'superseded', 'fallback', 'deferred', 'dead-letter'] as const;
 export const BREAKER_SCOPES = ['user', 'provider'] as const;
 export const BREAKER_STATES = ['open', 'halfOpen', 'closed'] as const;
@@ -23,7 +25,7 @@ export const ERROR_STAGES = ['batch', 'group-commit', 'journal-claim', 'journal-
 export function createFamilies(registry: Registry) {
   const r = [registry];
   return {
-    candidates: new BoundCounter({ name: 'memdedup_candidates_total', help: 'Candidates submitted, by submit outcome and priority.',
+    candidates: new BoundCounter({ name: 'memdedup_candidates_total', help: 'Candidates submitted, by submit outcome (accepted, disabled, overloaded, rejected by the store) and priority.',
       labelNames: ['outcome', 'priority'] as const, registers: r }),
     decisions: new BoundCounter({ name: 'memdedup_decisions_total', help: 'Decisions reached, by action and by the cascade stage that decided.',
       labelNames: ['action', 'method'] as const, registers: r }),
@@ -39,6 +41,9 @@ export function createFamilies(registry: Registry) {
       labelNames: ['fallback'] as const, registers: r }),
     errors: new BoundCounter({ name: 'memdedup_errors_total', help: 'Failures, by the stage where they happened (each failed batch attempt counts per candidate).',
       labelNames: ['stage'] as const, registers: r }),
+    storeFaults: new BoundCounter({ name: 'memdedup_store_faults_total',
+      help: 'Failures of the store itself (disk full, read-only, corrupt, connection lost), by kind; never blamed on candidates.',
+      labelNames: ['kind'] as const, registers: r }),
     breakerTransitions: new BoundCounter({ name: 'memdedup_breaker_transitions_total', help: 'Circuit breaker state changes, by scope and new state.',
       labelNames: ['scope', 'to'] as const, registers: r }),
     breakers: new Gauge({ name: 'memdedup_breakers', help: 'Circuit breakers not closed, by scope and state.',
@@ -79,6 +84,7 @@ export function zeroSeries(f: Families): void {
     for (const state of ['open', 'halfOpen'] as const) f.breakers.set({ scope, state }, 0);
   }
   for (const stage of ERROR_STAGES) f.errors.labels(stage);
+  for (const kind of STORE_FAULT_KINDS) f.storeFaults.labels(kind);
   for (const provider of PROVIDERS) for (const outcome of ['ok', 'error', 'rejected'] as const) f.providerCalls.labels(provider, outcome);
   for (const fallback of ['store-exact', 'defer'] as const) f.fallbacks.labels(fallback);
   for (const state of ['queued', 'running'] as const) f.lanes.set({ state }, 0);

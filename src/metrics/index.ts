@@ -48,7 +48,7 @@ export class Observability {
       journalDepth: () => engine.status().journal.inflight,
       openBreakers: () => this.adapter.breakerCounts().filter((b) => b.state === 'open').reduce((n, b) => n + b.count, 0),
     });
-    this.unlog = logEngineEvents(engine.emitter, this.logger);
+    this.unlog = logEngineEvents(engine.emitter, this.logger, { journalDepth: () => engine.status().journal.inflight });
   }
 
   /** Starts the timers (unref'd: they never keep the host alive). */

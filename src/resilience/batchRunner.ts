@@ -2,6 +2,10 @@
 // failures into fallbacks, retries or dead letters by what they say about whom to blame (failureKind):
 //   user breaker open  -> the configured fallback, at once (no I/O before it);
 //   provider           -> the configured fallback, at once; nobody's attempts burn;
+//   store-fault        -> the store itself is failing (disk full, read-only, connection lost): the batch waits
+//                         in memory on the store-wide backoff (StoreHealth), no journal write is tried, attempts
+//                         do NOT burn and the user's breaker does not count it; once the store is stopped
+//                         (corrupt, read-only for good) nothing more is decided;
 //   transient (store)  -> a few retries in place with jittered backoff, then back to the journal with a
 //                         not_before; attempts do NOT burn: the candidate is not at fault, and the journal
 //                         keeps it for as long as the store needs;
@@ -13,7 +17,10 @@ import { coerceError } from '../errors.js';
 import { decideBatch, type BatchDeps, type BatchMode } from '../dedup/decideBatch.js';
 import type { EngineEvents } from '../engineEvents.js';
 import type { JournalFailure, Store } from '../store/types.js';
+import type { StoreHealth } from './storeHealth.js';
 import type { Candidate, Decision } from '../types.js';
+import { storableText } from '../intake/textRules.js';
+import { writeIsolating } from './isolate.js';
 import { backoffDelay, failureKind } from './retry.js';
 import { UserBreakerOpenError, type UserBreakers } from './userBreakers.js';
 
@@ -23,6 +30,8 @@ export interface BatchRunnerOptions {
   deps: BatchDeps;
   store: Store;
   events: EngineEvents;
+  /** Store faults are reported here; it answers how long to wait. */
+  health: Pick<StoreHealth, 'report' | 'ok' | 'stopped'>;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   /** 'full' unless `memory.realtime-dedup` is off for the user. */
   modeFor: (userId: string) => BatchMode;
@@ -54,6 +63,8 @@ export class BatchRunner {
 
   async run(userId: string, batch: Candidate[]): Promise<void> {
     const mode = this.o.modeFor(userId);
+    // A stopped store decides nothing more: the batch waits in memory (and in the journal) for an operator.
+    if (this.o.health.stopped) { for (const c of batch) this.o.postpone(c, Infinity); return; }
     const breakers = this.o.breakers && (this.o.guarded?.(userId) ?? true) ? this.o.breakers : undefined;
     await this.attempt(userId, batch, mode, breakers);
   }
@@ -70,6 +81,7 @@ export class BatchRunner {
         const kind = failureKind(err);
         // In fallback mode nothing calls a provider; a provider-looking error there is the candidate's.
         if (kind === 'provider' && mode !== 'fallback') return this.fallBack(userId, batch, 'provider-unavailable');
+        if (kind === 'store-fault') return this.waitForStore(batch, err);
         if (kind === 'transient') {
           if (inPlace < IN_PLACE_RETRIES) {
             const delayMs = backoffDelay(inPlace + 1, this.o.retry.baseDelayMs, Math.min(this.o.retry.maxDelayMs, IN_PLACE_MAX_DELAY_MS));
@@ -89,6 +101,7 @@ export class BatchRunner {
   private async decide(userId: string, batch: Candidate[], mode: BatchMode): Promise<void> {
     const t0 = performance.now();
     const decisions = await decideBatch(this.o.deps, userId, batch, mode);
+    this.o.health.ok();
     const counts: Record<string, number> = {};
     for (const c of batch) {
       const d = decisions.get(c.id)!;
@@ -112,8 +125,18 @@ export class BatchRunner {
       notBefore: r.notBefore, dead: false })));
     for (const r of rows) {
       this.o.settle(r.c, { candidateId: r.c.id, userId, action: 'deferred', reasons: [reason, 'fallback-defer'] });
-      if (local) this.o.postpone(r.c, r.notBefore);
+      if (local.has(r.c.id)) this.o.postpone(r.c, r.notBefore);
     }
+  }
+
+  /**
+   * The store is failing: the batch waits in memory for the store-wide backoff. No journal write is tried (it
+   * would fail the same way) and no retry event per candidate is sent (StoreHealth reports one coalesced error).
+   */
+  private waitForStore(batch: Candidate[], error: Error): void {
+    const delayMs = this.o.health.report('batch', error) ?? this.o.retry.maxDelayMs;
+    const at = Date.now() + delayMs;
+    for (const c of batch) this.o.postpone({ ...c, lastError: error.message }, at);
   }
 
   /** A transient failure outlasted the in-place retries: back to the journal with backoff, attempts kept. */
@@ -129,7 +152,7 @@ export class BatchRunner {
     for (const r of rows) {
       const c: Candidate = { ...r.c, lastError: error.message };
       this.o.events.safeEmit('retry', { candidate: c, attempt: c.attempts, delayMs: r.delayMs, error: error.message });
-      this.o.postpone(c, local ? now + r.delayMs : undefined);
+      this.o.postpone(c, local.has(c.id) ? now + r.delayMs : undefined);
     }
   }
 
@@ -146,26 +169,37 @@ export class BatchRunner {
     for (const r of rows) {
       const c: Candidate = { ...r.c, attempts: r.attempts, lastError: error.message };
       this.transient.delete(c.id);
-      if (r.dead && !local) {
+      if (r.dead && !local.has(c.id)) {
         this.o.events.safeEmit('dead-letter', { candidate: c, error: error.message });
         this.o.settle(c, { candidateId: c.id, userId: c.userId, action: 'dead-letter', error: error.message, reasons: ['max-attempts'] });
       } else {
         // A dead letter the store could not record yet is retried like any other: it must not be lost.
         this.o.events.safeEmit('retry', { candidate: c, attempt: r.attempts, delayMs: r.delayMs, error: error.message });
-        this.o.postpone(c, local ? now + r.delayMs : undefined);
+        this.o.postpone(c, local.has(c.id) ? now + r.delayMs : undefined);
       }
     }
   }
 
-  /** Writes journal failures; true when the store could not take them (the caller retries locally). */
-  private async record(rows: JournalFailure[]): Promise<boolean> {
-    try {
-      await this.o.store.failJournal(rows);
-      return false;
-    } catch (e) {
-      // The store is down too: the rows stay as they were in the journal (nothing lost); retry from memory.
-      this.o.events.safeEmit('error', { stage: 'journal-fail', error: coerceError(e) });
-      return true;
+  /**
+   * Writes journal failures; resolves with the ids the store did not take (the caller retries those from memory).
+   * Error messages may quote a candidate, so they are made storable first; a row the store still refuses is
+   * isolated (resilience/isolate.ts) so the others are recorded.
+   */
+  private async record(rows: JournalFailure[]): Promise<Set<string>> {
+    const r = await writeIsolating(rows.map((f) => ({ ...f, lastError: storableText(f.lastError) })), {
+      write: (part) => this.o.store.failJournal(part),
+      rowFault: (e) => failureKind(e) === 'candidate',
+      storeHealthy: () => this.o.store.ping(),
+      onWritten: () => undefined,
+    });
+    // The store is down, or refused a row: those rows stay as they were in the journal (nothing lost).
+    const local = new Set([...r.pending.map((f) => f.id), ...r.rejected.map((x) => x.row.id)]);
+    if (r.transientError) {
+      const err = coerceError(r.transientError);
+      // A store fault is reported (and coalesced) by the store's health; anything else is an error of its own.
+      if (this.o.health.report('journal-fail', err) === undefined) this.o.events.safeEmit('error', { stage: 'journal-fail', error: err });
     }
+    for (const x of r.rejected) this.o.events.safeEmit('error', { stage: 'journal-fail', error: x.error });
+    return local;
   }
 }

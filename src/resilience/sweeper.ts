@@ -37,6 +37,8 @@ export interface SweeperOptions {
   store: Store;
   deduper: Deduper;
   events: EngineEvents;
+  /** Where a failed sweep goes (the engine sends store faults to StoreHealth, coalesced). @default an `error` event */
+  onError?: (stage: 'sweep', error: Error) => void;
   /** False while a provider breaker is open. */
   providersUp: () => boolean;
   /** True while the user's breaker is open. */
@@ -69,7 +71,7 @@ export class Sweeper {
   /** Queues one background pass (resuming from the stored cursor), unless one is queued already. */
   kick(): void {
     if (this.stopped || this.backgroundQueued) return;
-    this.resume().catch((e) => this.o.events.safeEmit('error', { stage: 'sweep', error: coerceError(e) }));
+    this.resume().catch((e) => this.fail(e));
   }
 
   /** A background pass: continues from the stored cursor (a pass a previous process left), else from the start. */
@@ -131,6 +133,12 @@ export class Sweeper {
     return res;
   }
 
+  private fail(e: unknown): void {
+    const error = coerceError(e);
+    if (this.o.onError) this.o.onError('sweep', error);
+    else this.o.events.safeEmit('error', { stage: 'sweep', error });
+  }
+
   private async recheck(userId: string, ids: string[]): Promise<RecheckCounts | null> {
     for (let i = 0; i < VERSION_RETRIES; i++) {
       try {
@@ -141,7 +149,7 @@ export class Sweeper {
         }
       } catch (e) {
         // A provider or store failure: leave these flagged for a later pass.
-        this.o.events.safeEmit('error', { stage: 'sweep', error: coerceError(e) });
+        this.fail(e);
         return null;
       }
     }

@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors.js';
+import type { Page } from './types.js';
 
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
@@ -20,4 +21,16 @@ export function pageLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE;
   if (!Number.isInteger(limit) || limit < 1) throw invalidInput('limit', `must be an integer 1-${MAX_PAGE}`);
   return Math.min(limit, MAX_PAGE);
+}
+
+/** Every item of a paged read, page after page. */
+export async function collectPages<T>(page: (cursor?: string) => Promise<Page<T>>): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const p = await page(cursor);
+    out.push(...p.items);
+    cursor = p.cursor;
+  } while (cursor);
+  return out;
 }

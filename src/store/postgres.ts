@@ -124,7 +124,7 @@ export class PostgresStore implements Store {
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
+    const c = await this.pool.connect().catch(tagPoolError);
     try {
       await c.query('BEGIN');
       const out = await fn(c);
@@ -149,7 +149,7 @@ export class PostgresStore implements Store {
   }
 
   private async q(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return (await this.pool.query(this.named(sql, params))).rows as Row[];
+    return (await this.pool.query(this.named(sql, params)).catch(tagPoolError)).rows as Row[];
   }
 
   private async notify(reason: string): Promise<void> {
@@ -374,3 +374,10 @@ export class PostgresStore implements Store {
 }
 
 class VersionMoved extends Error {}
+
+/** pg-pool's own failures (no connection in time, pool ended) carry no code: tag them as store faults (STORE_POOL). */
+const POOL_FAILURE = /timeout exceeded when trying to connect|Connection terminated due to connection timeout|Cannot use a pool after calling end/;
+function tagPoolError(e: unknown): never {
+  if (e instanceof Error && (e as { code?: unknown }).code === undefined && POOL_FAILURE.test(e.message)) Object.assign(e, { code: 'STORE_POOL' });
+  throw e;
+}

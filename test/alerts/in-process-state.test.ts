@@ -38,7 +38,7 @@ describe('in-process alert state', () => {
     expect(status.status).toBe(200);
     expect(status.json.journal).toMatchObject({ inflight: 0 });
     expect(status.json.alerts.map((a: { alertname: string }) => a.alertname)).toContain('MemdedupQueueBacklog');
-    expect(status.json.alerts[2]).toMatchObject({ severity: 'critical', threshold: 1000, for: '5m', runbook: 'README.md#memdedupqueuebacklog' });
+    expect(status.json.alerts[2]).toMatchObject({ severity: 'critical', threshold: 1000, for: '5m', runbook: 'docs/operations.md#memdedupqueuebacklog' });
   });
 
   it('fires a critical queue alert after `for`, takes /readyz to 503, and clears when the queue empties', async () => {

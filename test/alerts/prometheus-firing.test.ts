@@ -90,7 +90,7 @@ describe.skipIf(skip)('Prometheus alerting on a live engine', () => {
     const breaker = await firing('MemdedupBreakerOpen');
     expect(breaker.labels).toMatchObject({ severity: 'warning', scope: 'user', job: 'memdedup' });
     expect(breaker.labels).not.toHaveProperty('name');
-    expect(breaker.annotations.runbook_url).toBe('README.md#memdedupbreakeropen');
+    expect(breaker.annotations.runbook_url).toBe('docs/operations.md#memdedupbreakeropen');
     const errors = await firing('MemdedupErrorRate');
     expect(errors.labels).toMatchObject({ severity: 'warning', job: 'memdedup' });
     expect(Number(errors.value)).toBeGreaterThan(0.01);

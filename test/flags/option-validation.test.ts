@@ -6,7 +6,7 @@ import { createFlags } from '../../src/flags/index.js';
 const cases: Array<[unknown, string]> = [
   [null, 'flags must be an object'],
   [{ kind: 'file' }, "flags.kind must be 'embedded' or 'unleash'"],
-  [{ kind: 'embedded' }, 'flags.file must be a non-empty string'],
+  [{ kind: 'embedded', file: '' }, 'flags.file must be a non-empty string'], // no file at all is valid: the shipped flags (test/flags/defaults.test.ts)
   [{ kind: 'embedded', file: 'x.json', watch: 'yes' }, 'flags.watch must be a boolean'],
   [{ kind: 'unleash', token: 't' }, 'flags.url must be a non-empty string'],
   [{ kind: 'unleash', url: 'ftp://unleash', token: 't' }, 'flags.url must be an http(s) URL'],

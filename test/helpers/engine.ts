@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEngine, type Engine } from '../../src/engine.js';
+import { Engine, type EngineInternals } from '../../src/engine.js';
 import type { EngineOptions } from '../../src/options.js';
 
 export const SEED_FLAGS = ['memory.enabled', 'memory.realtime-dedup', 'memory.enhanced-prompts', 'memory.batch-processing', 'memory.circuit-breakers'];
@@ -19,12 +19,12 @@ export function writeFlagsFile(dir: string, overrides: Record<string, unknown> =
   return file;
 }
 
-export async function testEngine(o: EngineOptions & { dir?: string; file?: boolean } = {}): Promise<{ engine: Engine; dir: string; dbPath: string; flagsFile: string }> {
+export async function testEngine(o: EngineOptions & { dir?: string; file?: boolean } = {}, internals?: EngineInternals): Promise<{ engine: Engine; dir: string; dbPath: string; flagsFile: string }> {
   const dir = o.dir ?? tempDir();
   const flagsFile = writeFlagsFile(dir);
   const dbPath = o.file === false ? ':memory:' : join(dir, 'test.db');
   const { dir: _d, file: _f, ...rest } = o;
   // Batch log lines at 'info' would flood the test output; tests that read logs pass their own logger.
-  const engine = await createEngine({ store: { kind: 'sqlite', path: dbPath }, flags: { kind: 'embedded', file: flagsFile }, logLevel: 'silent', ...rest });
+  const engine = await Engine.create({ store: { kind: 'sqlite', path: dbPath }, flags: { kind: 'embedded', file: flagsFile }, logLevel: 'silent', ...rest }, internals);
   return { engine, dir, dbPath, flagsFile };
 }

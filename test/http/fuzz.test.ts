@@ -2,7 +2,9 @@
 // and 200 concurrent clients lose no accepted candidate.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fuzzCases, rng, type FuzzCase } from './fuzzCases.js';
+import { CONTROLS, controlCharCandidate, fuzzCases, rng, type FuzzCase } from './fuzzCases.js';
+import { tempDir } from '../helpers/engine.js';
+import { freshStore, STORE_KINDS, stopPostgres } from '../helpers/stores.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 const FUZZ_REQUESTS = 5200;
@@ -10,8 +12,7 @@ const RAW_REQUESTS = 300;
 const PARALLEL = 32;
 
 let t: TestServer;
-beforeAll(async () => { t = await startTestServer({ token: 'fuzz-token' }); });
-afterAll(async () => { await t.close(); });
+afterAll(() => stopPostgres());
 const auth = { authorization: 'Bearer fuzz-token' };
 
 async function send(c: FuzzCase): Promise<{ status: number; json: unknown; text: string }> {
@@ -54,7 +55,13 @@ function rawCases(n: number): Buffer[] {
   return out;
 }
 
-describe('hostile input', () => {
+describe.each(STORE_KINDS)('hostile input on %s', (kind) => {
+  beforeAll(async () => {
+    const dir = tempDir();
+    t = await startTestServer({ token: 'fuzz-token' }, { dir, store: await freshStore(kind, dir) });
+  });
+  afterAll(async () => { await t.close(); });
+
   it(`answers ${FUZZ_REQUESTS} malformed requests and ${RAW_REQUESTS} raw ones without a 5xx or a crash`, async () => {
     const cases = fuzzCases(FUZZ_REQUESTS);
     const statuses = new Map<number, number>();
@@ -78,7 +85,7 @@ describe('hostile input', () => {
       }
     }
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-    console.log(`fuzz: ${total} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(`fuzz (${kind}): ${total} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
     expect(total).toBeGreaterThanOrEqual(5000);
     expect(fivexx).toEqual([]);
     expect(notCatalogue).toBe(0);
@@ -88,7 +95,27 @@ describe('hostile input', () => {
     expect(ok.status).toBe(200);
     expect(t.engine.status().closed).toBe(false);
     expect(t.engine.flags.list().every((f) => f.enabled)).toBe(true);
-  }, 240_000);
+  }, 600_000);
+
+  it('answers 400 for a control character in any field (202 for tab, newline, CR in text), never a 5xx or a hang', async () => {
+    const r = rng(23);
+    const bodies = Array.from({ length: 400 }, () => controlCharCandidate(r));
+    const has = (v: string | undefined, chars: string[]) => v !== undefined && chars.some((ch) => v.includes(ch));
+    const inText = CONTROLS.filter((ch) => !['\t', '\n', '\r'].includes(ch));
+    const allowed = (c: Record<string, string>) => !has(c.text, inText) && !has(c.userId, CONTROLS) && !has(c.source, inText) && !has(c.id, CONTROLS);
+    const expected = bodies.map((b) => {
+      const list = (b as { candidates?: Record<string, string>[] }).candidates ?? [b];
+      return list.every(allowed) ? 202 : 400;
+    });
+    const got: number[] = [];
+    for (let i = 0; i < bodies.length; i += PARALLEL) {
+      got.push(...(await Promise.all(bodies.slice(i, i + PARALLEL).map(async (b) =>
+        (await send({ method: 'POST', path: '/api/memory/candidates', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) })).status))));
+    }
+    expect(got).toEqual(expected);
+    expect(expected.filter((s) => s === 202).length).toBeGreaterThan(0);
+    expect(await t.engine.drain(30_000)).toBe(true);
+  }, 120_000);
 
   it('loses no accepted candidate with 200 concurrent clients', async () => {
     const clients = 200;

@@ -46,6 +46,19 @@ function junkValue(r: () => number, depth = 0): unknown {
   }
 }
 
+/** Every C0 control, DEL, a C1 control and lone surrogates, placed anywhere in text, source or ids (tab/LF/CR are allowed in text). */
+export const CONTROLS = [...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)), '\u007f', '\u0085', '\u009f', '\ud800', '\udfff'];
+
+export function controlCharCandidate(r: () => number): Record<string, string> {
+  const ch = CONTROLS[Math.floor(r() * CONTROLS.length)]!;
+  const where = Math.floor(r() * 4);
+  const c: Record<string, string> = { userId: 'fc', text: `Fact with a control ${ch} inside` };
+  if (where === 1) c.source = `src${ch}`;
+  if (where === 2) c.userId = `fc${ch}`;
+  if (where === 3) c.id = `id${ch}x`;
+  return r() < 0.3 ? { candidates: [{ userId: 'fc', text: 'A fine one' }, c] } as unknown as Record<string, string> : c;
+}
+
 function candidateBody(r: () => number): string | Buffer {
   const pick = Math.floor(r() * 24);
   switch (pick) {
@@ -72,6 +85,7 @@ function candidateBody(r: () => number): string | Buffer {
     case 18: return JSON.stringify({ userId: 'f\u0000', text: '\u0000' });
     case 19: return '{"userId":"f","text":"dup","userId":"g"}';
     case 20: return JSON.stringify({ userId: 'f', text: '   \n\t  ' });
+    case 21: return JSON.stringify(controlCharCandidate(r));
     default: return JSON.stringify(junkValue(r));
   }
 }

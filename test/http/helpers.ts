@@ -1,5 +1,5 @@
 // A real engine on a real SQLite file behind the real app on a loopback port.
-import type { Engine } from '../../src/engine.js';
+import type { Engine, EngineInternals } from '../../src/engine.js';
 import { createApp, listen, type HttpOptions, type RunningServer } from '../../src/http/server.js';
 import type { EngineOptions } from '../../src/options.js';
 import { testEngine } from '../helpers/engine.js';
@@ -16,8 +16,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(http: HttpOptions = {}, engineOptions: EngineOptions = {}): Promise<TestServer> {
-  const { engine, dbPath, flagsFile, dir } = await testEngine(engineOptions);
+export async function startTestServer(http: HttpOptions = {}, engineOptions: EngineOptions = {}, internals?: EngineInternals): Promise<TestServer> {
+  const { engine, dbPath, flagsFile, dir } = await testEngine(engineOptions, internals);
   const srv = await listen(createApp(engine, http), '127.0.0.1', 0);
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
     const init: RequestInit = { method, headers: { ...headers } };

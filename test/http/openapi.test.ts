@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import { ROUTES, openApiDocument } from '../../src/http/openapi.js';
 import { opsRoutes } from '../../src/http/opsRoutes.js';
-import { memoryRoutes } from '../../src/http/routes.js';
+import { createRouter } from '../../src/http/router.js';
 import { testEngine } from '../helpers/engine.js';
 
 let engine: Engine;
@@ -28,7 +28,7 @@ function served(router: Router, prefix: string): string[] {
 
 describe('GET /api/memory/openapi.json', () => {
   it('documents exactly the routes served', () => {
-    const routes = [...served(memoryRoutes(engine, { diagnostics: true }), '/api/memory'), ...served(opsRoutes(engine), '')].sort();
+    const routes = [...served(createRouter(engine, { diagnostics: true }), '/api/memory'), ...served(opsRoutes(engine), '')].sort();
     const documented = ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path.replace(/\{(\w+)\}/g, ':$1')}`).sort();
     expect(documented).toEqual(routes);
   });

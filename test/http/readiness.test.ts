@@ -22,7 +22,8 @@ describe('readiness', () => {
     try {
       const r = await t.call('GET', '/readyz');
       expect(r.status).toBe(503);
-      expect(r.json).toEqual({ ready: false, closed: false, firing: ['MemdedupQueueBacklog'], failing: ['no-critical-alert'] });
+      expect(r.json).toEqual({ ready: false, closed: false, firing: ['MemdedupQueueBacklog'], failing: ['no-critical-alert'],
+        reasons: { 'no-critical-alert': 'MemdedupQueueBacklog' } });
       const s = await t.call('GET', '/api/memory/status');
       expect(s.json.readiness.checks.find((c: { name: string }) => c.name === 'no-critical-alert')).toMatchObject({ ok: false, detail: 'MemdedupQueueBacklog' });
       expect(s.json.alerts).toEqual(states);

@@ -33,8 +33,8 @@ describe('generated operator files', () => {
     expect(read('dashboards/memdedup.json')).toBe(dashboardJson());
   });
 
-  it('gives every rule a for, a severity, a summary and a runbook pointing at a README section', () => {
-    const readme = anchors(read('README.md'));
+  it('gives every rule a for, a severity, a summary and a runbook pointing at a docs/operations.md section', () => {
+    const runbooks = anchors(read('docs/operations.md'));
     const { groups } = renderRules(resolveAlerts());
     expect(groups[0]!.rules.map((r) => r.alert)).toEqual(
       ['MemdedupProcessingSlow', 'MemdedupChatImpact', 'MemdedupQueueBacklog', 'MemdedupErrorRate', 'MemdedupBreakerOpen']);
@@ -43,8 +43,8 @@ describe('generated operator files', () => {
       expect(['warning', 'critical']).toContain(r.labels.severity);
       expect(r.annotations.summary.length).toBeGreaterThan(10);
       const [file, anchor] = r.annotations.runbook_url.split('#');
-      expect(file).toBe('README.md');
-      expect(readme.has(anchor!), `README has no section #${anchor}`).toBe(true);
+      expect(file).toBe('docs/operations.md');
+      expect(runbooks.has(anchor!), `docs/operations.md has no section #${anchor}`).toBe(true);
     }
   });
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemdedupError } from '../../src/errors.js';
 import type { BatchCommit, Store } from '../../src/store/types.js';
 import type { Candidate, MemdedupEvent, Memory } from '../../src/types.js';
+import { textContract } from './textContract.js';
 
 /** Opens a fresh, empty store (its own file or its own schema) for one test. */
 export type StoreFactory = () => Promise<Store>;
@@ -39,6 +40,8 @@ export function storeContract(name: string, open: StoreFactory): void {
     let store: Store;
     beforeEach(async () => { store = await open(); });
     afterEach(async () => { await store.close(); });
+
+    textContract(() => store);
 
     it('starts empty and answers ping', async () => {
       expect(await store.ping()).toBe(true);
