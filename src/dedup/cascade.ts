@@ -2,7 +2,6 @@
 // A provider that fails, times out or has its breaker open never blocks a decision: the built-in tiers decide
 // and the decision's reasons say which tier was skipped ('embedder-fallback', 'judge-fallback').
 import type { EmbedderOptions, JudgeOptions } from '../options.js';
-import { parseFrame } from './frame.js';
 import { prepareLexical } from './lexical.js';
 import { applyPolicy, DEFAULT_THRESHOLDS, type PolicyThresholds } from './policy.js';
 import { ProviderBreaker, type BreakerState, type ProviderCallOutcome } from './providers/breaker.js';
@@ -77,8 +76,8 @@ export class Cascade implements Deduper {
 
   async createIndex(memories: { id: string; text: string; analysis?: string | null }[]): Promise<UserIndex> {
     const index = new InvertedUserIndex();
-    // A persisted frame of the current version spares the tagger on a cold load.
-    const ps = memories.map((m) => prepareLexical(m.text, parseFrame(m.analysis)));
+    // A persisted frame of the current version spares the tagger on a cold load (read on first comparison).
+    const ps = memories.map((m) => prepareLexical(m.text, m.analysis));
     if (this.embedder && ps.length) {
       // A cold load embeds the user's memories once; if the provider is down they stay lexical-only in this index.
       try {

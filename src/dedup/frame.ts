@@ -135,6 +135,11 @@ export function frameOf(text: string): Frame {
   return { v: FRAME_VERSION, subject, predicate, particle, roles, names };
 }
 
+/** The frame of a prepared text: kept, else parsed from its persisted form (current version), else analysed. */
+export function frameFor(p: { text: string; frame?: Frame; analysis?: string }): Frame {
+  return (p.frame ??= parseFrame(p.analysis) ?? frameOf(p.text));
+}
+
 /** A persisted frame, if it is one of this version. */
 export function parseFrame(json: string | null | undefined): Frame | undefined {
   if (!json) return undefined;

@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { exactKeyText, normalize } from './normalize.js';
 import { root } from './align.js';
-import { frameOf, type Frame } from './frame.js';
 import { shapeOf } from './shape.js';
 import type { Prepared } from './types.js';
 
@@ -45,15 +44,15 @@ export function cosine(a: Map<number, number>, b: Map<number, number>): number {
   return dot;
 }
 
-/** `frame`: a persisted frame of the current version, so the text is not tagged again. */
-export function prepareLexical(text: string, frame?: Frame): Prepared {
+/** `analysis`: the memory's persisted frame, read on first comparison instead of tagging the text again. */
+export function prepareLexical(text: string, analysis?: string | null): Prepared {
   const normalized = normalize(text);
   const keyText = exactKeyText(normalized);
   const shape = shapeOf(normalized);
   // Retrieval keys on derivational roots so "dyslexic" finds "dyslexia"; the policy still sees every form.
   const tokens = shape.toks.map((t) => root(t.s));
   return {
-    text, normalized, tokens, shape, frame: frame ?? frameOf(text),
+    text, normalized, tokens, shape, ...(analysis ? { analysis } : {}),
     key: createHash('sha1').update(keyText).digest('base64url'),
     vector: lexicalVector(tokens, keyText),
   };

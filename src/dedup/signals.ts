@@ -1,5 +1,6 @@
 // Guard signals: reasons two similar texts are NOT the same fact, and how they relate when they are close.
 import { align, type Alignment } from './align.js';
+import { frameFor } from './frame.js';
 import { frameSignals, type FrameSignals } from './frameSignals.js';
 import { ANTONYMS, FUNCTIONAL } from './lexicon.js';
 import { PARTICLES, type Shape, type Tok } from './shape.js';
@@ -126,7 +127,7 @@ export function signals(cand: Prepared, mem: Prepared): Signals {
     moreSpecific: memOnly.length > 0 && memOnly.length <= 3 && candOnly.length > 0 && candOnly.length <= 3 && contiguous(memOnly) && specializes(memOnly, candOnly),
     separateEpisode: A.episodic !== B.episodic || (A.tense !== 'none' && B.tense !== 'none' && A.tense !== B.tense),
     antonym, stateChange, numberMismatch, valueMismatch, possessorChange, voiceChange, leadingRelation, looseQualifier,
-    frame: frameSignals(mem.frame, cand.frame, A, B, al),
+    frame: frameSignals(frameFor(mem), frameFor(cand), A, B, al),
     containsMore: memOnly.length === 0 && candOnly.length > 0 && A.toks.length > 0,
     containedIn: candOnly.length === 0 && memOnly.length > 0 && B.toks.length > 0 && fa >= 0 && memOnly.every((t) => t.i > fa),
   };

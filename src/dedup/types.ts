@@ -13,8 +13,13 @@ export interface Prepared {
   tokens: string[];
   /** Content tokens with what the guards need (negations, values, possessors, copula). */
   shape: Shape;
-  /** Subject, predicate and roles (frame.ts), computed once per text and persisted with the memory. */
-  frame: Frame;
+  /**
+   * Subject, predicate and roles (frame.ts). Analysed on first comparison (frameFor), then kept here, so a fact
+   * never compared costs no tagging; persisted with the memory once analysed.
+   */
+  frame?: Frame;
+  /** The memory's persisted frame (JSON) from a cold load, parsed on first use. */
+  analysis?: string;
   /** Sparse lexical vector: feature id -> weight, L2-normalized. */
   vector: Map<number, number>;
   /** Dense vector from a semantic embedder, when one is configured and answered. */

@@ -5,14 +5,18 @@ import { FRAME_VERSION, frameOf } from '../../src/dedup/frame.js';
 import { testEngine } from '../helpers/engine.js';
 
 describe('persisted frames', () => {
-  it('a decided memory carries its frame, of the current version', async () => {
+  it('a memory whose decision analysed it carries its frame, of the current version; one never compared does not yet', async () => {
     const { engine } = await testEngine();
     try {
+      await engine.submit({ userId: 'pf', text: 'Plays the oboe' }).decided;
       const d = await engine.submit({ userId: 'pf', text: 'Her godson plays the oboe' }).decided;
-      const [m] = await engine.memories('pf');
-      expect(m!.id).toBe(d.memoryId);
-      expect(JSON.parse(m!.analysis!)).toEqual(frameOf('Her godson plays the oboe'));
-      expect(JSON.parse(m!.analysis!).v).toBe(FRAME_VERSION);
+      expect(d.reasons).toContain('subject-change');
+      const ms = await engine.memories('pf');
+      const second = ms.find((m) => m.id === d.memoryId)!;
+      expect(JSON.parse(second.analysis!)).toEqual(frameOf('Her godson plays the oboe'));
+      expect(JSON.parse(second.analysis!).v).toBe(FRAME_VERSION);
+      // The first was analysed when the second was compared with it, in the index: written with its next change.
+      expect(ms.find((m) => m.id !== d.memoryId)!.analysis).toBeUndefined();
     } finally {
       await engine.close();
     }
