@@ -2,6 +2,7 @@
 // A provider that fails, times out or has its breaker open never blocks a decision: the built-in tiers decide
 // and the decision's reasons say which tier was skipped ('embedder-fallback', 'judge-fallback').
 import type { EmbedderOptions, JudgeOptions } from '../options.js';
+import { frameFor } from './frame.js';
 import { prepareLexical } from './lexical.js';
 import { applyPolicy, DEFAULT_THRESHOLDS, type PolicyThresholds } from './policy.js';
 import { ProviderBreaker, type BreakerState, type ProviderCallOutcome } from './providers/breaker.js';
@@ -62,7 +63,8 @@ export class Cascade implements Deduper {
   }
 
   async prepare(texts: string[]): Promise<Prepared[]> {
-    const ps = texts.map((t) => prepareLexical(t));
+    // The candidate's frame is analysed here, outside the decision: it is compared and persisted with the memory.
+    const ps = texts.map((t) => { const p = prepareLexical(t); frameFor(p); return p; });
     if (this.embedder && ps.length) {
       try {
         const vs = await this.embedder.embed(texts);
@@ -76,8 +78,8 @@ export class Cascade implements Deduper {
 
   async createIndex(memories: { id: string; text: string; analysis?: string | null }[]): Promise<UserIndex> {
     const index = new InvertedUserIndex();
-    // A persisted frame of the current version spares the tagger on a cold load (read on first comparison).
-    const ps = memories.map((m) => prepareLexical(m.text, m.analysis));
+    // A persisted frame of the current version spares the tagger on a cold load (parsed, not re-tagged).
+    const ps = memories.map((m) => { const p = prepareLexical(m.text, m.analysis); frameFor(p); return p; });
     if (this.embedder && ps.length) {
       // A cold load embeds the user's memories once; if the provider is down they stay lexical-only in this index.
       try {
