@@ -83,8 +83,18 @@ export interface EngineOptions {
 /** A named dedup policy: thresholds it changes; the rest come from `dedup.thresholds` and the defaults. */
 export interface PolicyProfile { thresholds?: Partial<DedupThresholds> }
 
-/** Policy thresholds (see src/dedup/policy.ts for what each one gates). */
-export interface DedupThresholds { duplicate: number; conflict: number; update: number }
+/**
+ * Policy thresholds, flat (see src/dedup/policy.ts for what each one gates, docs/decisions.md for the measured
+ * effect). The frame guards (subject, relation, roles, names) have no threshold: they are structural vetoes.
+ */
+export interface DedupThresholds {
+  /** Alignment score (Dice over content words, 0..1) at or above which a guard-free pair is the same fact. Default 0.6. */
+  duplicate: number;
+  /** Share of the memory the candidate must cover for a conflict signal to mean "same attribute, new value". Default 0.65. */
+  conflict: number;
+  /** Share of the memory the candidate must cover to refine it ("contains more"). Default 1. */
+  update: number;
+}
 
 export interface ResolvedOptions {
   store: StoreOptions;

@@ -41,6 +41,8 @@ export interface Memory {
   sources: string[];
   createdAt: number;
   updatedAt: number;
+  /** The dedup engine's analysed form of `text` (versioned JSON), persisted so a cold load need not re-analyse. */
+  analysis?: string;
 }
 
 /** Final outcomes the cascade can reach. */

@@ -10,12 +10,15 @@ import { isMemdedupError } from '../errors.js';
 import { policyThresholds } from './evalPolicy.js';
 import { providersFromEnv } from './providerEnv.js';
 
-export const EVAL_USAGE = `usage: memdedup eval (--pairs FILE | --stream FILE) [options]
+export const EVAL_USAGE = `usage: memdedup eval (--pairs FILE... | --stream FILE) [options]
 
-  --pairs FILE          JSONL {a, b, label[, kind]}; label duplicate|update|conflict|distinct or 1|0
+  --pairs FILE          JSONL {a, b, label[, kind]}; label duplicate|update|conflict|distinct or 1|0.
+                        Repeat it to evaluate several sets: each is reported on its own (with --json, one
+                        object {reports: [{file, ...report}]}; with one file, the report itself)
   --stream FILE         JSONL {conv, speaker, fact}; each (conv, speaker) is one user
   --json                one JSON object on stdout
-  --plot OUT.svg        duplicate precision/recall across the similarity threshold (pairs only)
+  --plot OUT.svg        duplicate precision/recall across the similarity threshold (pairs only; with several
+                        files, OUT-1.svg, OUT-2.svg, ... in --pairs order)
   --embedder-url URL    OpenAI-compatible base URL incl. /v1 (env MEMDEDUP_EMBEDDER_URL)
   --embedder-model M    (env MEMDEDUP_EMBEDDER_MODEL)      key: env MEMDEDUP_EMBEDDER_API_KEY or OPENAI_API_KEY
   --judge-url URL       OpenAI-compatible base URL incl. /v1 (env MEMDEDUP_JUDGE_URL)
@@ -28,7 +31,7 @@ export const EVAL_USAGE = `usage: memdedup eval (--pairs FILE | --stream FILE) [
 `;
 
 const EVAL_SPEC: CommandSpec = { name: 'eval', usage: EVAL_USAGE, options: {
-  pairs: { type: 'string' }, stream: { type: 'string' }, json: { type: 'boolean' }, plot: { type: 'string' },
+  pairs: { type: 'string', multiple: true }, stream: { type: 'string' }, json: { type: 'boolean' }, plot: { type: 'string' },
   'embedder-url': { type: 'string' }, 'embedder-model': { type: 'string' }, 'judge-url': { type: 'string' }, 'judge-model': { type: 'string' },
   'duplicate-threshold': { type: 'string' }, 'conflict-threshold': { type: 'string' }, 'update-threshold': { type: 'string' }, errors: { type: 'string' },
   policy: { type: 'string' }, config: { type: 'string' },
@@ -88,7 +91,9 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv = proce
   const parsed = parseCommand(EVAL_SPEC, argv);
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (!v.pairs === !v.stream) return usageError(EVAL_SPEC, 'give exactly one of --pairs or --stream');
+  // `multiple: true`: every --pairs given, in order.
+  const pairFiles = (v.pairs as unknown as string[] | undefined) ?? [];
+  if (!pairFiles.length === !v.stream) return usageError(EVAL_SPEC, 'give exactly one of --pairs or --stream');
   const options = evalOptions(v, env);
   if (typeof v.policy === 'string') {
     try {
@@ -106,19 +111,29 @@ export async function evalCommand(argv: string[], env: NodeJS.ProcessEnv = proce
     : `${policy ? `policy ${policy.policy} ${JSON.stringify(policy.thresholds)}\n` : ''}${table}`);
   const { engine, done } = await evalEngine(options);
   try {
-    if (typeof v.pairs === 'string') {
-      const pairs = readPairs(v.pairs);
-      const outcomes = await runPairs(engine, pairs, v.json ? undefined : progressBar('pairs'));
-      const report = scorePairs(outcomes);
-      if (typeof v.plot === 'string') {
-        const configured = options.dedup?.thresholds?.duplicate ?? DEFAULT_THRESHOLDS.duplicate;
-        writeFileSync(v.plot, prPlotSvg(prCurve(outcomes), configured, `duplicate precision / recall: ${v.pairs.split('/').pop()}`));
+    if (pairFiles.length) {
+      const reports: (PairReport & { file: string })[] = [];
+      for (const [k, file] of pairFiles.entries()) {
+        const pairs = readPairs(file);
+        const outcomes = await runPairs(engine, pairs, v.json ? undefined : progressBar(pairFiles.length > 1 ? file.split('/').pop()! : 'pairs'), k);
+        const report = scorePairs(outcomes);
+        if (typeof v.plot === 'string') {
+          const configured = options.dedup?.thresholds?.duplicate ?? DEFAULT_THRESHOLDS.duplicate;
+          const out = pairFiles.length > 1 ? v.plot.replace(/(\.svg)?$/i, `-${k + 1}$1`) : v.plot;
+          writeFileSync(out, prPlotSvg(prCurve(outcomes), configured, `duplicate precision / recall: ${file.split('/').pop()}`));
+        }
+        const nErr = Number(v.errors ?? 0);
+        for (const o of outcomes.filter((x) => x.gold !== x.predicted).slice(0, nErr)) {
+          process.stderr.write(`${o.gold}->${o.predicted} [${o.kind ?? ''}] ${o.decision.method} ${o.score} ${o.decision.reasons?.join(',')}\n  a: ${o.pair.a}\n  b: ${o.pair.b}\n`);
+        }
+        reports.push({ file, ...report });
+        if (!v.json) print({}, `${pairFiles.length > 1 ? `# ${file}\n` : ''}${pairsTable(report)}${k < pairFiles.length - 1 ? '\n' : ''}`);
       }
-      const nErr = Number(v.errors ?? 0);
-      for (const o of outcomes.filter((x) => x.gold !== x.predicted).slice(0, nErr)) {
-        process.stderr.write(`${o.gold}->${o.predicted} [${o.kind ?? ''}] ${o.decision.method} ${o.score} ${o.decision.reasons?.join(',')}\n  a: ${o.pair.a}\n  b: ${o.pair.b}\n`);
+      if (v.json) {
+        // One file: the report itself (the shape scripts read); several: each with its file name.
+        const { file: _file, ...only } = reports[0]!;
+        print(reports.length === 1 ? only : { reports }, '');
       }
-      print(report, pairsTable(report));
     } else {
       const facts = readFacts(v.stream as string);
       const { report, decisions } = await runStream(engine, facts, v.json ? undefined : progressBar('facts'));

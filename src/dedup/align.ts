@@ -1,6 +1,7 @@
 // Aligns the content tokens of a memory and a candidate: which words of each have a counterpart in the other.
 import type { Shape, Tok } from './shape.js';
 import { related, relatedPhrase } from './wordnet.js';
+import { pairPairMatch, spanMatch } from './spans.js';
 
 export interface Alignment {
   /** For each memory token, the candidate token index it matched (or -1), and how strongly. */
@@ -65,6 +66,15 @@ export function align(mem: Shape, cand: Shape): Alignment {
     memTo[i] = j; candTo[j] = i; strength += m;
     memStrength[i] = m; candStrength[j] = m;
   }
+  strength += alignSpans(mem, cand, memTo, candTo, memStrength, candStrength);
+  strength += alignSpans(cand, mem, candTo, memTo, candStrength, memStrength);
+  const pp = pairPairMatch(mem.toks, memTo, cand.toks, candTo);
+  if (pp) {
+    const [i1, i2, j1, j2] = pp;
+    memTo[i1] = j1; memTo[i2] = j2; candTo[j1] = i1; candTo[j2] = i2;
+    memStrength[i1] = memStrength[i2] = candStrength[j1] = candStrength[j2] = 0.8;
+    strength += 1.6;
+  }
   const n = mem.toks.length + cand.toks.length;
   return {
     memTo, candTo, strength, memStrength, candStrength,
@@ -72,4 +82,22 @@ export function align(mem: Shape, cand: Shape): Alignment {
     candOnly: cand.toks.filter((t) => candTo[t.i] === -1),
     dice: n ? (2 * strength) / n : 0,
   };
+}
+
+/**
+ * Many-to-one matches among the tokens still unaligned: one token of `one` against a span of adjacent tokens of
+ * `many` (a closed compound, an initialism, a WordNet phrase). Returns the strength added (counted per token).
+ */
+function alignSpans(one: Shape, many: Shape, oneTo: number[], manyTo: number[], oneStrength: number[], manyStrength: number[]): number {
+  let added = 0;
+  for (const t of one.toks) {
+    if (oneTo[t.i] !== -1 || t.value) continue;
+    const m = spanMatch(t, many.toks, manyTo);
+    if (!m) continue;
+    oneTo[t.i] = m.span[0]!;
+    oneStrength[t.i] = m.strength;
+    for (const j of m.span) { manyTo[j] = t.i; manyStrength[j] = m.strength; }
+    added += (m.strength * (1 + m.span.length)) / 2;
+  }
+  return added;
 }

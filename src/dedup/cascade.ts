@@ -3,6 +3,7 @@
 // and the decision's reasons say which tier was skipped ('embedder-fallback', 'judge-fallback').
 import type { EmbedderOptions, JudgeOptions } from '../options.js';
 import type { MemoryVector } from '../store/types.js';
+import { frameFor } from './frame.js';
 import { prepareLexical } from './lexical.js';
 import { applyPolicy, DEFAULT_THRESHOLDS, type PolicyThresholds } from './policy.js';
 import { ProviderBreaker, type BreakerState, type ProviderCallOutcome } from './providers/breaker.js';
@@ -63,7 +64,8 @@ export class Cascade implements Deduper {
   }
 
   async prepare(texts: string[]): Promise<Prepared[]> {
-    const ps = texts.map(prepareLexical);
+    // The candidate's frame is analysed here, outside the decision: it is compared and persisted with the memory.
+    const ps = texts.map((t) => { const p = prepareLexical(t); frameFor(p); return p; });
     if (this.embedder && ps.length) {
       try {
         const vs = await this.embedder.embed(texts);
@@ -75,9 +77,10 @@ export class Cascade implements Deduper {
     return ps;
   }
 
-  async createIndex(memories: { id: string; text: string; vector?: MemoryVector }[]): Promise<UserIndex> {
+  async createIndex(memories: { id: string; text: string; vector?: MemoryVector; analysis?: string | null }[]): Promise<UserIndex> {
     const index = new InvertedUserIndex();
-    const ps = memories.map((m) => prepareLexical(m.text));
+    // A persisted frame of the current version spares the tagger on a cold load (parsed, not re-tagged).
+    const ps = memories.map((m) => { const p = prepareLexical(m.text, m.analysis); frameFor(p); return p; });
     if (this.embedder && ps.length) {
       // Stored vectors of the configured model are used as they are; the rest (new, or another model's after a
       // model change) are embedded now, in the embedder's batches. If the provider is down they stay lexical-only.

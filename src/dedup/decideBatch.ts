@@ -9,7 +9,7 @@ import type { Candidate, Decision, MemdedupEvent, Memory } from '../types.js';
 import type { IndexCache } from './indexCache.js';
 import { prepareLexical } from './lexical.js';
 import type { PolicyThresholds } from './policy.js';
-import type { Deduper, Verdict } from './types.js';
+import type { Deduper, Prepared, Verdict } from './types.js';
 
 /**
  * full     – the whole cascade;
@@ -28,6 +28,8 @@ export interface BatchDeps {
 }
 
 export interface BatchPolicy { name: string; thresholds: PolicyThresholds }
+/** The frame to persist with a memory, when the decision analysed it (a fact never compared has none yet). */
+const analysed = (p: Prepared): { analysis?: string } => (p.frame ? { analysis: JSON.stringify(p.frame) } : {});
 
 /** Commit attempts when another writer moved the user version underneath us. */
 const MAX_VERSION_RETRIES = 8;
@@ -109,7 +111,9 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
         event.memoryId = target.id;
       } else if (v.action === 'updated' && target) {
         event.previousText = target.text;
-        put({ ...target, text: c.text, seenCount: target.seenCount + 1, version: target.version + 1, updatedAt: now,
+        // The old text's frame goes with it; the new one is written when it was analysed (it was compared).
+        const { analysis: _old, ...kept } = target;
+        put({ ...kept, ...analysed(p), text: c.text, seenCount: target.seenCount + 1, version: target.version + 1, updatedAt: now,
           sources: c.source && !target.sources.includes(c.source) ? [...target.sources, c.source] : target.sources });
         state.index.add(target.id, p);
         keepVector(vectors, target.id, p);
@@ -121,7 +125,7 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
         } else if (v.action !== 'added') {
           event.action = mode === 'fallback' ? 'fallback' : 'added';
         }
-        const m: Memory = { id: newId(), userId, text: c.text, status: 'active', version: 1, seenCount: 1,
+        const m: Memory = { id: newId(), userId, text: c.text, ...analysed(p), status: 'active', version: 1, seenCount: 1,
           // A tier that was skipped (a provider down: reasons '…-fallback') leaves the memory for the sweep too.
           needsRecheck: mode !== 'full' || v.reasons.some((r) => r.endsWith('-fallback')), sources: c.source ? [c.source] : [], createdAt: now, updatedAt: now };
         put(m);

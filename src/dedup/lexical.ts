@@ -44,14 +44,15 @@ export function cosine(a: Map<number, number>, b: Map<number, number>): number {
   return dot;
 }
 
-export function prepareLexical(text: string): Prepared {
+/** `analysis`: the memory's persisted frame, read on first comparison instead of tagging the text again. */
+export function prepareLexical(text: string, analysis?: string | null): Prepared {
   const normalized = normalize(text);
   const keyText = exactKeyText(normalized);
   const shape = shapeOf(normalized);
   // Retrieval keys on derivational roots so "dyslexic" finds "dyslexia"; the policy still sees every form.
   const tokens = shape.toks.map((t) => root(t.s));
   return {
-    text, normalized, tokens, shape,
+    text, normalized, tokens, shape, ...(analysis ? { analysis } : {}),
     key: createHash('sha1').update(keyText).digest('base64url'),
     vector: lexicalVector(tokens, keyText),
   };

@@ -29,7 +29,10 @@ function blockers(s: Signals): string[] {
   if (s.negationParity) r.push('negation-unplaced');
   if (s.voiceChange) r.push('voice-change');
   if (s.separateEpisode) r.push('separate-episode');
-  if (s.leadingRelation) r.push('relation-change');
+  if (s.leadingRelation || s.frame.relationChange) r.push('relation-change');
+  if (s.frame.roleChange) r.push('role-change');
+  if (s.frame.nameExtended) r.push('name-change');
+  if (s.looseQualifier) r.push('entity-change');
   return r;
 }
 
@@ -37,6 +40,8 @@ function blockers(s: Signals): string[] {
 export function judgePair(cand: Prepared, n: Neighbour, t: PolicyThresholds, method: Verdict['method']): Verdict | undefined {
   const s = signals(cand, n.prepared);
   const base = { memoryId: n.id, comparedText: n.prepared.text, method, score: round(s.al.dice) };
+  // Someone else's fact is never the user's, whatever the words share; conflicts included.
+  if (s.frame.subjectChange) return s.al.dice > 0 ? { ...base, action: 'added', reasons: ['subject-change'] } : undefined;
   const conflict: string[] = [];
   if (s.polarityFlip) conflict.push('polarity-flip');
   else if (s.negationMismatch) conflict.push('negation-mismatch');
@@ -52,6 +57,7 @@ export function judgePair(cand: Prepared, n: Neighbour, t: PolicyThresholds, met
   if (blocked.length) return s.al.dice >= t.duplicate ? { ...base, action: 'added', reasons: blocked } : undefined;
   if (s.containsMore && s.memCoverage >= t.update) return { ...base, action: 'updated', reasons: ['contains-more'] };
   if (s.al.memOnly.length === 0 && s.al.candOnly.length === 0 && s.al.dice >= t.duplicate) return { ...base, action: 'duplicate', reasons: ['same-content'] };
+  if (s.containedIn && s.frame.objectDropped) return { ...base, action: 'added', reasons: ['role-change'] };
   if (s.containedIn && s.al.dice >= t.duplicate) return { ...base, action: 'duplicate', reasons: ['contained-in'] };
   // Mergeable by its words, but not close enough: the duplicate threshold alone kept it apart.
   if ((s.al.memOnly.length === 0 && s.al.candOnly.length === 0) || s.containedIn) return { ...base, action: 'added', reasons: ['below-threshold'] };

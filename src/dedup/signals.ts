@@ -1,5 +1,7 @@
 // Guard signals: reasons two similar texts are NOT the same fact, and how they relate when they are close.
 import { align, type Alignment } from './align.js';
+import { frameFor } from './frame.js';
+import { frameSignals, type FrameSignals } from './frameSignals.js';
 import { ANTONYMS, FUNCTIONAL } from './lexicon.js';
 import { PARTICLES, type Shape, type Tok } from './shape.js';
 import type { Prepared } from './types.js';
@@ -38,6 +40,10 @@ export interface Signals {
   containsMore: boolean;
   /** The candidate's words are all in the memory, which says more (after what they share). */
   containedIn: boolean;
+  /** What only one side says qualifies a word the other side matched only loosely (a synonym, not the same word). */
+  looseQualifier: boolean;
+  /** From the frames: subject, relation, roles, names. */
+  frame: FrameSignals;
 }
 
 const coverage = (toks: Tok[], to: number[]) => {
@@ -97,6 +103,12 @@ export function signals(cand: Prepared, mem: Prepared): Signals {
       && !progressive(A, sa) && !progressive(B, sb);
   }
   const possessorChange = al.memOnly.some((t) => t.poss) || al.candOnly.some((t) => t.poss);
+  // "babysitter" / "dog sitter": the added word qualifies a word matched as a synonym only.
+  const loose = (only: Tok[], s: Shape, strength: number[]) => only.some((t) => {
+    const next = s.toks[t.i + 1];
+    return next !== undefined && next.wi === t.wi + 1 && strength[next.i]! > 0 && strength[next.i]! < 0.9;
+  });
+  const looseQualifier = loose(al.candOnly, B, al.candStrength) || loose(al.memOnly, A, al.memStrength);
   const voiceChange = A.passive !== B.passive;
   const fb = firstMatched(al.candTo);
   const lb = al.candTo.length - 1 - [...al.candTo].reverse().findIndex((j) => j !== -1);
@@ -114,7 +126,8 @@ export function signals(cand: Prepared, mem: Prepared): Signals {
       && specializes(candOnly, memOnly),
     moreSpecific: memOnly.length > 0 && memOnly.length <= 3 && candOnly.length > 0 && candOnly.length <= 3 && contiguous(memOnly) && specializes(memOnly, candOnly),
     separateEpisode: A.episodic !== B.episodic || (A.tense !== 'none' && B.tense !== 'none' && A.tense !== B.tense),
-    antonym, stateChange, numberMismatch, valueMismatch, possessorChange, voiceChange, leadingRelation,
+    antonym, stateChange, numberMismatch, valueMismatch, possessorChange, voiceChange, leadingRelation, looseQualifier,
+    frame: frameSignals(frameFor(mem), frameFor(cand), A, B, al),
     containsMore: memOnly.length === 0 && candOnly.length > 0 && A.toks.length > 0,
     containedIn: candOnly.length === 0 && memOnly.length > 0 && B.toks.length > 0 && fa >= 0 && memOnly.every((t) => t.i > fa),
   };

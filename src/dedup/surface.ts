@@ -1,5 +1,6 @@
 // Surface canonicalization applied by normalize(): general English tables only (US state codes, units,
 // times, heights, ordinals, contractions written without the apostrophe). Nothing here is learned from data.
+import { LIGHT_VERBS, STOPWORDS } from './lexicon.js';
 
 // Contractions people type without the apostrophe. Only forms that are not ordinary words ("wont", "cant" excepted:
 // both are rare as words in memory facts and far more often the contraction).
@@ -24,6 +25,54 @@ export function expandStateCodes(s: string): string {
   return s.replace(/,\s*([A-Z]{2})\b(?!\.)/g, (m, code: string) => (STATES[code] ? `, ${STATES[code]}` : m));
 }
 
+/**
+ * Runs on the text as written (case still there). Symbols that make a different name stay part of the token:
+ * "C++" -> "cplusplus", "C#"/"C sharp" -> "csharp", "F#", "A+" (a grade) -> "aplus", ".NET" -> "dotnet".
+ * Dotted initialisms lose their dots ("C.P.A." -> "CPA", "Ph.D." -> "PhD"). An initialism written in capitals that
+ * would read as a function word once lower-cased ("IT", "US") keeps a mark so it stays a content word.
+ * Abbreviated weekdays written capitalised ("Sat", "Wed") are spelled out; "&" is "and".
+ */
+export function canonicalizeSymbols(s: string): string {
+  s = s.replace(/(^|[^\p{L}\p{N}])\.net\b/giu, '$1dotnet');
+  s = s.replace(/\b([A-Za-z])\s?\+\+/g, '$1plusplus').replace(/\b([A-Za-z]) plus plus\b/g, '$1plusplus');
+  s = s.replace(/\b([A-Ga-g])\s?(?:#|\u266f)(?![\p{L}\p{N}])/gu, '$1sharp').replace(/\b([A-G]) sharp\b/g, '$1sharp');
+  s = s.replace(/\b([A-Ga-g])\s?\u266d/g, '$1flat');
+  s = s.replace(/\b([A-F])\+(?![+\p{L}\p{N}])/gu, '$1plus').replace(/\b([A-F]) plus\b/g, '$1plus');
+  s = s.replace(/\b([A-F])-(?![\p{L}\p{N}])/gu, '$1minus');
+  s = s.replace(/\b([A-Za-z]{1,2})((?:\.[A-Za-z]{1,2})+)\.?(?![\p{L}\p{N}])/gu, (m, first: string, rest: string) =>
+    (rest.split('.').every((x) => x.length <= 2) && (first.length === 1 || rest.length <= 3) ? first + rest.replace(/\./g, '') : m));
+  const shouting = !/\p{Ll}/u.test(s);
+  if (!shouting) {
+    s = s.replace(/\b[A-Z]{2,5}\b/g, (w) => {
+      const l = w.toLowerCase();
+      return STOPWORDS.has(l) || LIGHT_VERBS.has(l) ? `${l.split('').join('.')}.` : w;
+    });
+  }
+  s = s.replace(/\b(Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\b\.?/g, (_m, d: string) => WEEKDAY_SHORT[d.toLowerCase()]!);
+  return s.replace(/\s*&\s*/g, ' and ');
+}
+
+const WEEKDAY_SHORT: Record<string, string> = {
+  mon: 'monday', tue: 'tuesday', tues: 'tuesday', wed: 'wednesday', thu: 'thursday', thur: 'thursday', thurs: 'thursday',
+  fri: 'friday', sat: 'saturday', sun: 'sunday',
+};
+const MONTH_SHORT: Record<string, string> = {
+  jan: 'january', feb: 'february', mar: 'march', apr: 'april', jun: 'june', jul: 'july', aug: 'august', sep: 'september',
+  sept: 'september', oct: 'october', nov: 'november', dec: 'december',
+};
+const MONTH = '(january|february|march|april|may|june|july|august|september|october|november|december)';
+
+/** Month and day order: "3 June", "the 3rd of June", "June 3rd" -> "june 3"; "Jan 5" -> "january 5"; "$80,000"/"80k" -> "80000". */
+export function canonicalizeDates(s: string): string {
+  s = s.replace(/\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?= \d)/g, (m) => MONTH_SHORT[m.replace('.', '')] ?? m);
+  s = s.replace(/(\d)\s(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?/g, (m, d: string, mo: string) => `${d} ${MONTH_SHORT[mo]}`);
+  s = s.replace(new RegExp(`\\b(?:the )?(\\d{1,2})(?:st|nd|rd|th)?(?: of)? ${MONTH}\\b`, 'g'), '$2 $1');
+  s = s.replace(new RegExp(`\\b${MONTH} (?:the )?(\\d{1,2})(?:st|nd|rd|th)\\b`, 'g'), '$1 $2');
+  s = s.replace(/(\d),(?=\d{3}\b)/g, '$1');
+  s = s.replace(/\b(\d+(?:\.\d+)?)\s?k\b/g, (_m, n: string) => String(Math.round(Number(n) * 1000)));
+  return s;
+}
+
 const ORDINALS: Record<string, string> = {
   first: '1st', second: '2nd', third: '3rd', fourth: '4th', fifth: '5th', sixth: '6th', seventh: '7th', eighth: '8th', ninth: '9th',
   tenth: '10th', eleventh: '11th', twelfth: '12th', thirteenth: '13th', fourteenth: '14th', fifteenth: '15th', twentieth: '20th',
@@ -44,7 +93,7 @@ const UNIT_SUFFIX = /(\d)(km|kg|lb|lbs|mg|gb|tb|cm|ml|mm|min|mins|hr|hrs|h|k|x|a
  * Times, ranges, heights, ordinals, units, "2x"/"twice", years written '21. Input is case-folded and has number words as digits.
  */
 export function canonicalizeQuantities(s: string): string {
-  s = s.replace(ORDINAL_RE, (w) => ORDINALS[w]!);
+  s = canonicalizeDates(s.replace(ORDINAL_RE, (w) => ORDINALS[w]!));
   s = s.replace(/\b(\d{1,2})(?::(\d\d))?\s*([ap])\.?\s?m\b\.?/g, (_m, h: string, mm: string | undefined, ap: string) => `${h}${mm && mm !== '00' ? ':' + mm : ''} ${ap}m`);
   s = s.replace(/\bhalf past (\d{1,2})\b/g, '$1:30').replace(/\bquarter past (\d{1,2})\b/g, '$1:15')
     .replace(/\bquarter to (\d{1,2})\b/g, (_m, h: string) => `${(Number(h) + 11) % 12 || 12}:45`);

@@ -2,6 +2,7 @@
 import type { DedupAction, Method } from '../types.js';
 import type { PolicyThresholds } from './policy.js';
 import type { MemoryVector } from '../store/types.js';
+import type { Frame } from './frame.js';
 import type { Shape } from './shape.js';
 
 /** A text made ready for comparison: normalized, keyed, featurized. */
@@ -14,6 +15,13 @@ export interface Prepared {
   tokens: string[];
   /** Content tokens with what the guards need (negations, values, possessors, copula). */
   shape: Shape;
+  /**
+   * Subject, predicate and roles (frame.ts). Analysed on first comparison (frameFor), then kept here, so a fact
+   * never compared costs no tagging; persisted with the memory once analysed.
+   */
+  frame?: Frame;
+  /** The memory's persisted frame (JSON) from a cold load, parsed on first use. */
+  analysis?: string;
   /** Sparse lexical vector: feature id -> weight, L2-normalized. */
   vector: Map<number, number>;
   /** Dense vector from a semantic embedder, when one is configured and answered. */
@@ -61,9 +69,10 @@ export interface Deduper {
   prepare(texts: string[]): Promise<Prepared[]>;
   /**
    * Builds a user's index. A memory's stored `vector` is used when it is of the configured model; the others are
-   * embedded (batched) when a provider is configured.
+   * embedded (batched) when a provider is configured. `analysis` is the memory's persisted frame (JSON), reused
+   * when its version is current.
    */
-  createIndex(memories: { id: string; text: string; vector?: MemoryVector }[]): Promise<UserIndex>;
+  createIndex(memories: { id: string; text: string; vector?: MemoryVector; analysis?: string | null }[]): Promise<UserIndex>;
   decide(p: Prepared, index: UserIndex, opts?: DecideOptions): Promise<Verdict>;
   /** Provider breaker states (embedder, judge), when providers are configured. */
   providerStates?(): { embedder?: 'closed' | 'open' | 'halfOpen'; judge?: 'closed' | 'open' | 'halfOpen' };

@@ -66,9 +66,10 @@ async function tracked<T>(ps: Promise<T>[], progress?: Progress): Promise<T[]> {
 /** Each pair gets a fresh user: submit a, then b, and read b's decision. */
 export type PairResult = PairOutcome & { decision: Decision; pair: PairRow };
 
-export async function runPairs(engine: Engine, pairs: PairRow[], progress?: Progress): Promise<PairResult[]> {
+/** `set` keeps users of several pair files in one engine apart. */
+export async function runPairs(engine: Engine, pairs: PairRow[], progress?: Progress, set = 0): Promise<PairResult[]> {
   const decided: Promise<Decision>[] = pairs.map((p, i) => {
-    const userId = `eval-pair-${i}`;
+    const userId = set ? `eval-pair-${set}-${i}` : `eval-pair-${i}`;
     try {
       engine.submit({ userId, id: `${userId}-a`, text: p.a });
       return engine.submit({ userId, id: `${userId}-b`, text: p.b }).decided;

@@ -1,7 +1,7 @@
 // Cross-store copy into PostgreSQL (memdedup migrate-store): rows inserted as they are, in the order given.
 import type pg from 'pg';
 import type { Candidate, MemdedupEvent, Memory } from '../types.js';
-import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_COLUMNS, eventParams, memoryParams } from './rows.js';
+import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_ARITY, MEMORY_COLUMNS, eventParams, memoryParams } from './rows.js';
 import { chunks, values, type PgTables } from './pgSql.js';
 
 export interface ImportRows {
@@ -19,7 +19,7 @@ export async function importRows(c: pg.PoolClient, t: PgTables, r: ImportRows): 
         ON CONFLICT (user_id) DO UPDATE SET version = greatest(u.version, excluded.version)`, part.flatMap((x) => [x.userId, x.version]));
     }
     for (const part of chunks(r.memories ?? [])) {
-      await c.query(`INSERT INTO ${t.memories} (${MEMORY_COLUMNS}) VALUES ${values(part.length, 10)} ON CONFLICT (id) DO NOTHING`, part.flatMap(memoryParams));
+      await c.query(`INSERT INTO ${t.memories} (${MEMORY_COLUMNS}) VALUES ${values(part.length, MEMORY_ARITY)} ON CONFLICT (id) DO NOTHING`, part.flatMap(memoryParams));
     }
     for (const part of chunks(r.events ?? [])) {
       await c.query(`INSERT INTO ${t.events} (${EVENT_COLUMNS}) VALUES ${values(part.length, EVENT_PARAMS)} ON CONFLICT DO NOTHING`, part.flatMap(eventParams));

@@ -15,7 +15,7 @@ import { importRows, type ImportRows } from './pgImport.js';
 import { CHUNK, chunks, values, type PgTables } from './pgSql.js';
 import { PgWake } from './pgWake.js';
 import { PG_MIGRATIONS, pgSchemaName } from './postgresSchema.js';
-import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToVectors,
+import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_ARITY, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToVectors,
   vectorParams } from './rows.js';
 import { checkTombstone, refusedSince, tombstoneKey, UserErasedError } from './tombstones.js';
 import type { BatchCommit, JournalFailure, MemoryVector, Page, PageQuery, Store, StoreTiming, UserSnapshot } from './types.js';
@@ -283,8 +283,8 @@ export class PostgresStore implements Store {
         // A vector given wins; else the stored one stays while the text is the same, and goes when the text changed.
         const keep = (col: string) => `${col} = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.${col} WHEN m.text = excluded.text THEN m.${col} END`;
         for (const part of chunks(b.memories)) {
-          await c.query(`INSERT INTO ${this.t.memories} AS m (${MEMORY_COLUMNS}, ${VECTOR_COLUMNS}, pos) VALUES ${values(part.length, 14)}
-            ON CONFLICT (id) DO UPDATE SET text = excluded.text, status = excluded.status, version = excluded.version,
+          await c.query(`INSERT INTO ${this.t.memories} AS m (${MEMORY_COLUMNS}, ${VECTOR_COLUMNS}, pos) VALUES ${values(part.length, MEMORY_ARITY + 4)}
+            ON CONFLICT (id) DO UPDATE SET text = excluded.text, analysis = excluded.analysis, status = excluded.status, version = excluded.version,
             seen_count = excluded.seen_count, needs_recheck = excluded.needs_recheck, sources = excluded.sources, updated_at = excluded.updated_at,
             ${keep('embedding_model')}, ${keep('embedding_dims')}, ${keep('embedding')}`,
           part.flatMap((m) => [...memoryParams(m), ...vectorParams(b.vectors?.get(m.id)), ++pos]));

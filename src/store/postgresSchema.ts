@@ -99,6 +99,9 @@ export const PG_MIGRATIONS: string[] = [
   CREATE INDEX IF NOT EXISTS memories_user_all ON {s}.memories (user_id, pos);
   CREATE INDEX IF NOT EXISTS events_user_pos ON {s}.events (user_id, pos);
   `,
+  // 5 (issue 13): the analysed form of each memory (its dedup frame, JSON with its own version), so a cold index load
+  // does not re-analyse every memory. NULL for rows written before: those are analysed on load as before.
+  `ALTER TABLE {s}.memories ADD COLUMN IF NOT EXISTS analysis text;`,
 ];
 
 export const DEFAULT_PG_SCHEMA = 'memdedup';

@@ -11,14 +11,17 @@ export function rowToMemory(r: Row): Memory {
     id: String(r.id), userId: String(r.user_id), text: String(r.text), status: r.status as Memory['status'],
     version: num(r.version), seenCount: num(r.seen_count), needsRecheck: Boolean(num(r.needs_recheck)),
     sources: JSON.parse(String(r.sources ?? '[]')) as string[], createdAt: num(r.created_at), updatedAt: num(r.updated_at),
+    ...(r.analysis !== null && r.analysis !== undefined ? { analysis: String(r.analysis) } : {}),
   };
 }
 
 export function memoryParams(m: Memory): unknown[] {
   return [m.id, m.userId, m.text, m.status, m.version, m.seenCount, m.needsRecheck ? 1 : 0,
-    JSON.stringify(m.sources), m.createdAt, m.updatedAt];
+    JSON.stringify(m.sources), m.createdAt, m.updatedAt, m.analysis ?? null];
 }
-export const MEMORY_COLUMNS = 'id, user_id, text, status, version, seen_count, needs_recheck, sources, created_at, updated_at';
+export const MEMORY_COLUMNS = 'id, user_id, text, status, version, seen_count, needs_recheck, sources, created_at, updated_at, analysis';
+/** Values per memory row in MEMORY_COLUMNS. */
+export const MEMORY_ARITY = 11;
 
 export function rowToEvent(r: Row): MemdedupEvent {
   return {

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Candidate, MemdedupEvent, Memory } from '../types.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
-import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToVectors,
+import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_ARITY, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToVectors,
   vectorParams } from './rows.js';
 import { SqliteCheckpointer } from './sqliteCheckpointer.js';
 import { SQLITE_MIGRATIONS } from './sqliteSchema.js';
@@ -72,8 +72,8 @@ export class SqliteStore implements Store {
       insertUser: d.prepare(`INSERT OR IGNORE INTO users (user_id, version) VALUES (?, 0)`),
       activeMemories: d.prepare(`SELECT * FROM memories WHERE user_id = ? AND status = 'active' ORDER BY seq`),
       // A vector given wins; else the stored one stays while the text is the same, and goes when the text changed.
-      upsertMemory: d.prepare(`INSERT INTO memories (${MEMORY_COLUMNS}, ${VECTOR_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-        ON CONFLICT(id) DO UPDATE SET text = excluded.text, status = excluded.status, version = excluded.version,
+      upsertMemory: d.prepare(`INSERT INTO memories (${MEMORY_COLUMNS}, ${VECTOR_COLUMNS}) VALUES (${qs(MEMORY_ARITY + 3)})
+        ON CONFLICT(id) DO UPDATE SET text = excluded.text, analysis = excluded.analysis, status = excluded.status, version = excluded.version,
         seen_count = excluded.seen_count, needs_recheck = excluded.needs_recheck, sources = excluded.sources, updated_at = excluded.updated_at,
         embedding_model = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding_model WHEN memories.text = excluded.text THEN memories.embedding_model END,
         embedding_dims = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding_dims WHEN memories.text = excluded.text THEN memories.embedding_dims END,

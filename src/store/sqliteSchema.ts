@@ -72,4 +72,7 @@ export const SQLITE_MIGRATIONS: string[] = [
   ALTER TABLE memories ADD COLUMN embedding_dims INTEGER;
   ALTER TABLE memories ADD COLUMN embedding BLOB;
   `,
+  // 5 (issue 13): the analysed form of each memory (its dedup frame, JSON with its own version), so a cold index load
+  // does not re-analyse every memory. NULL for rows written before: those are analysed on load as before.
+  `ALTER TABLE memories ADD COLUMN analysis TEXT;`,
 ];

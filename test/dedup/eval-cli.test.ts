@@ -54,6 +54,21 @@ describe('memdedup eval', () => {
     expect(readFileSync(svg, 'utf8')).toContain('<svg');
   });
 
+  it('reports each of several --pairs files on its own, users kept apart', () => {
+    const other = join(dir, 'other.jsonl');
+    // The same texts as the first file's first pair: were users shared, b would meet two memories.
+    writeFileSync(other, jsonl([
+      { a: 'Keeps two goldfish', b: "Her flatmate keeps two goldfish", label: 'distinct', kind: 'subject' },
+    ]));
+    const r = run(['--pairs', pairs, '--pairs', other, '--json']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(j.reports.map((x: { file: string; pairs: number }) => [x.file, x.pairs])).toEqual([[pairs, 4], [other, 1]]);
+    expect(j.reports[1].byKind.subject).toEqual({ label: 'distinct', support: 1, correct: 1, recall: 1 });
+    const text = run(['--pairs', pairs, '--pairs', other]);
+    expect(text.stdout).toContain(`# ${other}`);
+  });
+
   it('accepts binary labels and prints a readable table without --json', () => {
     const bin = join(dir, 'bin.jsonl');
     writeFileSync(bin, jsonl([{ a: 'Likes tea', b: 'likes tea.', label: 1 }, { a: 'Likes tea', b: 'Grows tomatoes', label: 0 }]));

@@ -152,6 +152,19 @@ export function storeContract(name: string, open: StoreFactory): void {
       expect(await store.event(e2.id)).toEqual(e2);
     });
 
+    it('keeps a memory\'s analysed form with it (migration 3), and replaces it with the text', async () => {
+      const m = mem('an', { analysis: '{"v":1,"subject":[]}' });
+      expect(await store.commit({ userId: 'an', expectedVersion: 0, memories: [m], events: [], journalIds: [] })).toBe(true);
+      expect((await store.loadUser('an')).memories).toEqual([m]);
+      const m2 = { ...m, text: 'memory rewritten', analysis: '{"v":1,"subject":["aunt"]}', version: 2 };
+      expect(await store.commit({ userId: 'an', expectedVersion: 1, memories: [m2], events: [], journalIds: [] })).toBe(true);
+      expect(await store.memory(m.id)).toEqual(m2);
+      // Rows written without one (before the migration) load without the field.
+      const bare = mem('an');
+      expect(await store.commit({ userId: 'an', expectedVersion: 2, memories: [bare], events: [], journalIds: [] })).toBe(true);
+      expect('analysis' in (await store.memory(bare.id))!).toBe(false);
+    });
+
     it('refuses a commit whose user version moved, and changes nothing', async () => {
       await decide(store, cand('u1'));
       const before = await store.loadUser('u1');
