@@ -16,15 +16,17 @@ export interface Tagged {
 interface WinkDoc { tokens(): { out(f?: unknown): string[] } }
 interface Wink { readDoc(text: string): WinkDoc; its: { pos: unknown; lemma: unknown } }
 
-let wink: Wink | null | undefined;
-function nlp(): Wink | null {
+let wink: Wink | undefined;
+function nlp(): Wink {
   if (wink !== undefined) return wink;
+  const req = createRequire(import.meta.url);
   try {
-    const req = createRequire(import.meta.url);
     const winkNLP = req('wink-nlp') as (model: unknown) => Wink;
     wink = winkNLP(req('wink-eng-lite-web-model'));
-  } catch {
-    wink = null; // without the model the frame falls back to "the user", and the word-level guards still apply
+  } catch (e) {
+    // Both are dependencies of the package: a missing one is a broken install, never a reason to decide with less
+    // analysis in silence (someone else's fact would merge into the user's).
+    throw new Error(`memdedup: wink-nlp with wink-eng-lite-web-model cannot be loaded (${(e as Error).message}); reinstall the package`);
   }
   return wink;
 }
@@ -35,7 +37,6 @@ const fold = (w: string) => w.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCa
 /** Tags `text` as written. */
 export function tag(text: string): Tagged[] {
   const w = nlp();
-  if (!w) return [];
   const toks = w.readDoc(text).tokens();
   const t = toks.out(), pos = toks.out(w.its.pos), lemma = toks.out(w.its.lemma);
   return t.map((x, i) => ({ text: x, pos: pos[i]!, lemma: fold(lemma[i] ?? x) }));
@@ -45,8 +46,4 @@ export function tag(text: string): Tagged[] {
 export function tagFragment(fragment: string, pronoun: 'She' | 'I' = 'She'): Tagged[] {
   const out = tag(`${pronoun} ${fragment}`);
   return out.length && out[0]!.text === pronoun ? out.slice(1) : out;
-}
-
-export function taggerAvailable(): boolean {
-  return nlp() !== null;
 }
