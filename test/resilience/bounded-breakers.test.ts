@@ -93,7 +93,8 @@ describe('bounded breakers', () => {
       watch.restore();
       await engine.close();
     }
-  }, 300_000);
+  // 200k users one batch each: minutes on a loaded 2-core machine, in either thread mode.
+  }, 900_000);
 
   it('rejects in microseconds while open, and a breaker costs little heap', async () => {
     const breakers = new UserBreakers({ failures: 5, resetTimeoutMs: 60_000, maxLive: 20_000, countsAsFailure: () => true });
