@@ -28,7 +28,7 @@ import { Sweeper, type SweepOptions, type SweepResult } from './resilience/sweep
 import { UserBreakers, type BreakerState } from './resilience/userBreakers.js';
 import { collectPages } from './store/cursor.js';
 import { openStore } from './store/index.js';
-import { erasedDecision, UserErasedError } from './store/tombstones.js';
+import { erasedDecision } from './store/tombstones.js';
 import type { Page, Store } from './store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory, MemoryStatus, Submission } from './types.js';
 
