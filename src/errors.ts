@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   OVERLOADED: 503,
   CLOSED: 503,
   STORE_UNAVAILABLE: 503,
+  /** The worker thread deciding this user is restarting, or the engine stopped deciding after repeated crashes. */
+  WORKER_UNAVAILABLE: 503,
   VERSION_CONFLICT: 409,
   PROVIDER_ERROR: 502,
   INTERNAL: 500,

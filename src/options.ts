@@ -1,4 +1,5 @@
 // Options in, resolved options out (piscina's Options / FilledOptions). Never write into the caller's object.
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { resolveAlerts, type AlertsOptions, type ResolvedAlerts } from './alerts/definitions.js';
@@ -29,6 +30,14 @@ export type EmbedderOptions =
 export type JudgeOptions = { kind: 'openai'; baseURL: string; model: string; apiKey?: string; timeoutMs?: number };
 
 export interface EngineOptions {
+  /**
+   * Where the deciding runs. 'worker': worker threads owned by the engine, the users partitioned across them by
+   * a hash of the userId, so the host's event loop only validates and buffers. 'inline': in the host's thread
+   * (hosts that cannot run workers). @default 'worker' (or the MEMDEDUP_THREAD environment variable)
+   */
+  thread?: 'worker' | 'inline';
+  /** Worker threads in thread mode 'worker'. @default max(1, cores - 1): the host keeps a core */
+  workers?: number;
   /** @default { kind: 'sqlite', path: './data/memdedup.db' } */
   store?: StoreOptions;
   /** @default { kind: 'embedded' }: the shipped flags; toggles go to flags.json beside the database */
@@ -97,6 +106,8 @@ export interface DedupThresholds {
 }
 
 export interface ResolvedOptions {
+  thread: 'worker' | 'inline';
+  workers: number;
   store: StoreOptions;
   flags: FlagsOptions;
   embedder: EmbedderOptions;
@@ -122,6 +133,8 @@ export interface ResolvedOptions {
 }
 
 const DEFAULTS: ResolvedOptions = {
+  thread: 'worker',
+  workers: Math.max(1, availableParallelism() - 1),
   store: { kind: 'sqlite', path: './data/memdedup.db' },
   flags: { kind: 'embedded' },
   embedder: { kind: 'lexical' },
@@ -163,7 +176,11 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
   const bp = o.breakers?.provider ?? {};
   const r = o.retry ?? {};
   if (o.logLevel !== undefined) checkLogLevel(o.logLevel);
+  const thread = o.thread ?? threadFromEnv() ?? d.thread;
+  if (thread !== 'worker' && thread !== 'inline') throw invalidInput('options.thread', "must be 'worker' or 'inline'");
   return {
+    thread,
+    workers: positiveInt('workers', o.workers, d.workers),
     store: o.store ? { ...o.store } : { ...d.store },
     flags: o.flags ? { ...o.flags } : { ...d.flags },
     embedder: o.embedder ? { ...o.embedder } : { ...d.embedder },
@@ -199,6 +216,14 @@ export function resolveOptions(o: EngineOptions = {}): ResolvedOptions {
     dedup: { thresholds: thresholds(o.dedup?.thresholds), policies: resolvePolicies(o.dedup?.policies, thresholds) },
     tombstoneTtlMs: positiveInt('tombstoneTtlMs', o.tombstoneTtlMs, d.tombstoneTtlMs),
   };
+}
+
+/** MEMDEDUP_THREAD=inline|worker: the default thread mode for engines that do not set one (tests run both). */
+function threadFromEnv(): 'worker' | 'inline' | undefined {
+  const v = process.env.MEMDEDUP_THREAD;
+  if (v === undefined || v === '') return undefined;
+  if (v !== 'worker' && v !== 'inline') throw invalidInput('MEMDEDUP_THREAD', "must be 'worker' or 'inline'");
+  return v;
 }
 
 function thresholds(t: Partial<DedupThresholds> | undefined, field = 'options.dedup.thresholds'): Partial<DedupThresholds> {

@@ -12,7 +12,7 @@ import { applyOverrides, type Override } from './env-overrides.js';
 import { watchFile, writeFileAtomic } from './flags-file.js';
 import { MemoryRepository } from './memory-repository.js';
 import { type Context, defaultStrategies, UnleashClient } from './sdk.js';
-import { FLAG_DEFAULTS, type FallbackVariant, type FlagChange, type FlagContext, type Flags, type FlagSummary, type FlagVariant } from './types.js';
+import { FLAG_DEFAULTS, type FallbackVariant, type FlagChange, type FlagContext, type FlagDefinitions, type Flags, type FlagSummary, type FlagVariant } from './types.js';
 
 /** Never called: isEnabled answers missing flags itself, before asking the evaluator. */
 const UNREACHABLE_FALLBACK = (): boolean => false;
@@ -103,6 +103,10 @@ export class EmbeddedFlags extends FlagsEmitter implements Flags {
 
   list(): FlagSummary[] {
     return this.repository.getToggles().map(summarize);
+  }
+
+  definitions(): FlagDefinitions {
+    return { features: this.repository.getToggles(), segments: this.repository.getSegments(), synchronized: this.synchronized, source: this.source, mode: this.mode };
   }
 
   set(name: string, change: FlagChange): Promise<FlagSummary> {

@@ -27,6 +27,10 @@ export class MemoryRepository extends EventEmitter implements RepositoryInterfac
     }));
   }
 
+  getSegments(): Segment[] {
+    return [...this.segments.values()];
+  }
+
   getSegment(id: number): Segment | undefined {
     return this.segments.get(id);
   }

@@ -11,7 +11,7 @@ import { invalidInput, MemdedupError } from '../errors.js';
 import { type Definitions, parseDefinitions, summarize } from './definitions.js';
 import { FlagsEmitter, fallbackFor, fallbackVariant, toFlagVariant } from './emitter.js';
 import { type Context, InMemStorageProvider, Unleash } from './sdk.js';
-import type { FallbackVariant, FlagChange, FlagContext, Flags, FlagSummary, FlagVariant } from './types.js';
+import type { FallbackVariant, FlagChange, FlagContext, FlagDefinitions, Flags, FlagSummary, FlagVariant } from './types.js';
 
 export interface ServerFlagsOptions {
   url: string;
@@ -104,6 +104,15 @@ export class ServerFlags extends FlagsEmitter implements Flags {
 
   list(): FlagSummary[] {
     return (this.unleash.getFeatureToggleDefinitions() ?? []).map(summarize);
+  }
+
+  definitions(): FlagDefinitions {
+    // Before the first definitions every flag answers its fallback here; a replica with none does the same.
+    const features = this.ready ? (this.unleash.getFeatureToggleDefinitions() ?? []) : [];
+    // unleash-client keeps segments on its repository only (no public getter); strategies name them by id.
+    const repo = (this.unleash as unknown as { repository?: { segments?: Map<number, unknown> } }).repository;
+    const segments = repo?.segments instanceof Map ? [...repo.segments.values()] : [];
+    return { features, segments, synchronized: this.synchronized, source: this.source, mode: this.mode };
   }
 
   async set(name: string, _change: FlagChange): Promise<FlagSummary> {

@@ -86,6 +86,11 @@ export interface Flags {
   getVariant(name: string, context?: FlagContext, fallback?: FallbackVariant): FlagVariant;
   list(): FlagSummary[];
   /**
+   * The definitions evaluation uses now (environment overrides applied), for replicas in worker threads
+   * (src/flags/replica.ts): they evaluate the same state without polling or watching anything themselves.
+   */
+  definitions?(): FlagDefinitions;
+  /**
    * Embedded mode: rewrite the flags file atomically and answer the effective flag (environment
    * overrides still win). Server mode rejects with FLAGS_READ_ONLY.
    */
@@ -95,6 +100,9 @@ export interface Flags {
   on<E extends keyof FlagsEventMap>(event: E, listener: (...args: FlagsEventMap[E]) => void): this;
   off<E extends keyof FlagsEventMap>(event: E, listener: (...args: FlagsEventMap[E]) => void): this;
 }
+
+/** Features and segments in unleash-client's client-features shape, plain data (structured-clonable). */
+export interface FlagDefinitions { features: unknown[]; segments: unknown[]; synchronized: boolean; source: string; mode: 'embedded' | 'unleash' }
 
 export interface FlagChange {
   enabled?: boolean;

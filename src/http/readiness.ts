@@ -19,6 +19,8 @@ export async function readiness(engine: Engine): Promise<Readiness> {
   checks.push({ name: 'store-writable', ok: status.store.state === 'healthy', required: true, detail: status.store.reason });
   checks.push({ name: 'flags-synchronized', ok: status.flags.synchronized, required: true, detail: status.flags.mode });
   checks.push({ name: 'engine-open', ok: !status.closed, required: true });
+  // Worker threads that kept crashing: nothing is decided until a restart (status().threads.reason says why).
+  checks.push({ name: 'workers-running', ok: status.threads.state === 'running', required: true, detail: status.threads.reason });
   const critical = firingAlerts(engine, 'critical');
   checks.push({ name: 'no-critical-alert', ok: critical.length === 0, required: true,
     detail: critical.length ? critical.map(alertName).join(', ') : undefined });

@@ -15,6 +15,14 @@ export class FlagCounts {
     c[on ? 1 : 0]++;
   }
 
+  /** Evaluations made elsewhere (a worker thread's replica flags), added to this engine's counts. */
+  add(name: string, off: number, on: number): void {
+    let c = this.counts.get(name);
+    if (!c) this.counts.set(name, (c = [0, 0]));
+    c[0] += off;
+    c[1] += on;
+  }
+
   snapshot(): Array<{ flag: string; off: number; on: number }> {
     return [...this.counts].map(([flag, [off, on]]) => ({ flag, off, on }));
   }

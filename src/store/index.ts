@@ -3,10 +3,13 @@ import type { StoreOptions } from '../options.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
 
-/** Opens the configured store and brings its schema up to date. */
-export async function openStore(o: StoreOptions): Promise<Store> {
+/**
+ * Opens the configured store and brings its schema up to date. `shared`: another connection of an engine that
+ * already opened this store (a worker thread's); see SqliteStore.
+ */
+export async function openStore(o: StoreOptions, opts: { shared?: boolean } = {}): Promise<Store> {
   if (o.kind === 'sqlite') {
-    const s = new SqliteStore(o.path);
+    const s = new SqliteStore(o.path, opts);
     await s.init();
     return s;
   }

@@ -6,10 +6,11 @@ import type { Candidate, MemdedupEvent, Memory } from '../types.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_ARITY, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToVectors,
   vectorParams } from './rows.js';
+import { partitionOf } from '../core/partition.js';
 import { SqliteCheckpointer } from './sqliteCheckpointer.js';
 import { SQLITE_MIGRATIONS } from './sqliteSchema.js';
 import { checkTombstone, tombstoneKey, UserErasedError } from './tombstones.js';
-import type { BatchCommit, JournalFailure, MemoryVector, Page, PageQuery, Store, UserSnapshot } from './types.js';
+import type { BatchCommit, JournalFailure, MemoryVector, Page, PageQuery, Partition, Store, UserSnapshot } from './types.js';
 
 type Row = Record<string, unknown>;
 const qs = (n: number) => Array.from({ length: n }, () => '?').join(',');
@@ -25,14 +26,21 @@ export class SqliteStore implements Store {
   /** `IN (?,?,…)` statements by arity: preparing one per call costs more than running it. */
   private readonly inByArity = new Map<number, Database.Statement>();
 
-  constructor(path: string) {
+  /**
+   * `shared`: one of several connections of one engine (its worker threads). The engine's own connection, opened
+   * first, releases a previous process's leases and runs the checkpointer; a shared one must not undo the leases
+   * of the other workers, and checkpoints by itself, off the host's thread.
+   */
+  constructor(path: string, opts: { shared?: boolean } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode survives a process crash (SIGKILL); only an OS crash may lose the last commits.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    if (path !== ':memory:' && path !== '') {
+    // Several cores on one file: each claims only its users' rows (src/core/partition.ts).
+    this.db.function('memdedup_partition', { deterministic: true }, (userId, count) => partitionOf(String(userId), Number(count)));
+    if (path !== ':memory:' && path !== '' && !opts.shared) {
       this.db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = new SqliteCheckpointer(path, () => {
         if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000');
@@ -40,7 +48,7 @@ export class SqliteStore implements Store {
     }
     this.migrate();
     // One process owns a SQLite file: leases left by a previous (crashed) process mean nothing now.
-    this.db.prepare('UPDATE journal SET lease_owner = NULL, lease_until = 0 WHERE lease_until > 0').run();
+    if (!opts.shared) this.db.prepare('UPDATE journal SET lease_owner = NULL, lease_until = 0 WHERE lease_until > 0').run();
     this.st = this.prepare();
   }
 
@@ -59,6 +67,8 @@ export class SqliteStore implements Store {
     return {
       insertJournal: d.prepare(`INSERT OR IGNORE INTO journal (id, user_id, text, priority, source, accepted_at, attempts, lease_owner, lease_until) VALUES (?,?,?,?,?,?,?,?,?)`),
       claim: d.prepare(`SELECT * FROM journal WHERE dead = 0 AND not_before <= ? AND lease_until <= ? ORDER BY seq LIMIT ?`),
+      claimPart: d.prepare(`SELECT * FROM journal WHERE dead = 0 AND not_before <= ? AND lease_until <= ?
+        AND memdedup_partition(user_id, ?) = ? ORDER BY seq LIMIT ?`),
       lease: d.prepare(`UPDATE journal SET lease_owner = ?, lease_until = ? WHERE id = ?`),
       fail: d.prepare(`UPDATE journal SET attempts = ?, last_error = ?, not_before = ?, dead = ?, lease_until = 0 WHERE id = ?`),
       dead: d.prepare(`SELECT * FROM journal WHERE dead = 1 ORDER BY seq LIMIT ?`),
@@ -104,10 +114,13 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async claimJournal(owner: string, limit: number, leaseMs: number, excludeUsers?: ReadonlySet<string>): Promise<Candidate[]> {
+  async claimJournal(owner: string, limit: number, leaseMs: number, excludeUsers?: ReadonlySet<string>, partition?: Partition): Promise<Candidate[]> {
     const now = Date.now();
     return this.db.transaction(() => {
-      const rows = (this.st.claim.all(now, now, limit) as Row[]).filter((r) => !excludeUsers?.has(String(r.user_id)));
+      const found = partition && partition.count > 1
+        ? this.st.claimPart.all(now, now, partition.count, partition.index, limit)
+        : this.st.claim.all(now, now, limit);
+      const rows = (found as Row[]).filter((r) => !excludeUsers?.has(String(r.user_id)));
       for (const r of rows) this.st.lease.run(owner, now + leaseMs, r.id);
       return rows.map(rowToCandidate);
     }).immediate();

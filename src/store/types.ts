@@ -1,6 +1,9 @@
 // The storage seam. Small on purpose: the contract test suite (test/store) is the definition of "works".
 import type { Candidate, MemdedupEvent, Memory, MemoryStatus } from '../types.js';
 import type { ErasureCheck } from './tombstones.js';
+import type { Partition } from '../core/partition.js';
+
+export type { Partition };
 
 export interface Page<T> { items: T[]; cursor?: string }
 export interface PageQuery { limit?: number; cursor?: string }
@@ -54,9 +57,10 @@ export interface Store {
   appendJournal(rows: Candidate[], lease: { owner: string; until: number }): Promise<void>;
   /**
    * Claims pending journal rows (not dead, due) for this process, oldest first, with a lease.
-   * Single-process stores may ignore the lease.
+   * Single-process stores may ignore the lease. `partition`: only rows of those users (several cores on one
+   * SQLite file); a store shared by processes (PostgreSQL) may ignore it, its leases already keep cores apart.
    */
-  claimJournal(owner: string, limit: number, leaseMs: number, excludeUsers?: ReadonlySet<string>): Promise<Candidate[]>;
+  claimJournal(owner: string, limit: number, leaseMs: number, excludeUsers?: ReadonlySet<string>, partition?: Partition): Promise<Candidate[]>;
   /**
    * Heartbeat: extends the lease of the rows among `ids` this owner still holds (released rows, lease 0, stay released).
    * Resolves with the ids no longer in the journal at all (decided, possibly by another process, or erased).

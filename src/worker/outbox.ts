@@ -1,0 +1,56 @@
+// A worker's side of the port: what happened is queued in order and posted once per turn of the worker's loop,
+// with the core's status, so the host handles one message per worker per turn, not one per candidate.
+import type { MessagePort } from 'node:worker_threads';
+import type { CoreSink, CoreStatus } from '../core/core.js';
+import { EngineEvents, type EngineEventMap } from '../engineEvents.js';
+import type { Candidate, Decision } from '../types.js';
+import { encodePayload, type OutItem, type WorkerMessage } from './protocol.js';
+
+export class Outbox implements CoreSink {
+  private items: OutItem[] = [];
+  private scheduled = false;
+  status: () => CoreStatus = () => { throw new Error('outbox: no status source yet'); };
+
+  constructor(private readonly port: MessagePort) {}
+
+  push(item: OutItem): void {
+    this.items.push(item);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.items.length === 0) return;
+    const items = this.items;
+    this.items = [];
+    this.post({ t: 'out', items, status: this.status() });
+  }
+
+  post(m: WorkerMessage): void {
+    this.port.postMessage(m);
+  }
+
+  accepted(rows: Candidate[]): void {
+    if (rows.length) this.push({ k: 'acc', ids: rows.map((c) => c.id) });
+  }
+
+  rejected(c: Candidate, message: string): void {
+    this.push({ k: 'rej', c, message });
+  }
+
+  decided(c: Candidate, d: Decision): void {
+    this.push({ k: 'dec', c, d });
+  }
+}
+
+/** The core's events: emitted here for the core's own listeners, and queued for the host's emitter. */
+export class RelayEvents extends EngineEvents {
+  constructor(private readonly outbox: Outbox) { super(); }
+
+  override safeEmit<K extends keyof EngineEventMap>(name: K, ...args: EngineEventMap[K]): void {
+    super.safeEmit(name, ...args);
+    this.outbox.push({ k: 'ev', name, payload: encodePayload(args[0]) });
+  }
+}
