@@ -100,8 +100,10 @@ export class Engine {
 
   static async create(options?: EngineOptions, internals: EngineInternals = {}): Promise<Engine> {
     const o = resolveOptions(options);
-    // A function seam cannot cross into a worker thread: such an engine decides in this thread.
-    if (internals.deduper && o.thread === 'worker') o.thread = 'inline';
+    // A function seam cannot cross into a worker thread, and an in-memory SQLite database is one connection's
+    // alone: such an engine decides in this thread.
+    const memoryDb = o.store.kind === 'sqlite' && (o.store.path === ':memory:' || o.store.path === '');
+    if ((internals.deduper || memoryDb) && o.thread === 'worker') o.thread = 'inline';
     // Flags first: a flags file that cannot be read fails before the store creates its folder.
     const flags: Flags = await createFlags(o.flags, { defaults: defaultFlagsFiles(o.store) });
     let store: Store;
