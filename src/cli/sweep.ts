@@ -19,7 +19,8 @@ export async function sweepCommand(args: string[], env: NodeJS.ProcessEnv = proc
   if (typeof parsed === 'number') return parsed;
   const userId = parsed.values.user as string | undefined;
   const json = parsed.values.json === true;
-  const engine = await Engine.create(serveOptionsFromEnv(env), { background: false });
+  // A one-off tool with no chat to protect, and its progress callback must run where the sweep does: inline.
+  const engine = await Engine.create({ ...serveOptionsFromEnv(env), thread: 'inline' }, { background: false });
   try {
     const t0 = Date.now();
     const bar = process.stderr.isTTY ? (p: SweepProgress) => process.stderr.write(`\r${progressBar(p)}`) : undefined;

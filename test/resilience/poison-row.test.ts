@@ -59,7 +59,8 @@ describe.each(STORE_KINDS)('a poison row on %s', (kind) => {
   it('keeps retrying a chunk whose failure is transient, and rejects nothing', async () => {
     const dir = tempDir();
     const store = await freshStore(kind, dir);
-    const engine = await Engine.create({ store, flags: { kind: 'embedded', file: writeFlagsFile(dir) }, logLevel: 'silent' });
+    // Patches the store object of this thread: the group commit must run here (inline).
+    const engine = await Engine.create({ store, flags: { kind: 'embedded', file: writeFlagsFile(dir) }, logLevel: 'silent', thread: 'inline' });
     const append = engine.store.appendJournal.bind(engine.store);
     let failures = 0;
     // The store is busy for the first few writes (a retryable code of the table in src/resilience/retry.ts).
