@@ -11,7 +11,7 @@ const WORKLOADS = [
   ['flags', 'flags.mjs'], ['breaker', 'breaker.mjs'], ['users', 'users1m.mjs'], ['http', 'httpRpsRun.mjs'],
 ];
 /** Keys of `results` (the figures); everything else a workload returns is a detail. */
-const FIGURES = new Set(['submit_us', 'loop_delay_ms', 'throughput_cps', 'decision_ms', 'throughput_naive_cps', 'throughput_ratio',
+const FIGURES = new Set(['submit_us', 'loop_delay_ms', 'throughput_cps', 'throughput_inline_cps', 'throughput_by_workers', 'cpu_us_per_candidate', 'decision_ms', 'throughput_naive_cps', 'throughput_ratio',
   'scaling', 'flag_eval_us', 'breaker_fastfail_us', 'users_1m', 'http_rps']);
 
 const args = process.argv.slice(2);

@@ -1,34 +1,23 @@
 // users_1m: 1,000,000 distinct users (quick: 20,000) each submitting one candidate, 1 % of them failing.
 // Peak RSS shows whether per-user state is bounded; idle CPU afterwards shows nothing keeps spinning.
 //
-// Failure injection through the engine's own seam (EngineInternals.deduper, the one its tests use): the deduper
+// Failure injection through the engine's test seam (EngineInternals.workerHooks, test/bench/lib/failingHooks.mjs): the deduper
 // rejects the candidates of the failing users as a poison candidate would, so they take the engine's real path:
 // retries, the user's breaker, dead letters.
 import { dist, engineOptions, main, progress, QUICK, round, sleep, tempDir, tick } from './lib/common.mjs';
 import { canon, randomFact } from './lib/facts.mjs';
 import { rng } from './lib/rng.mjs';
+import { MARK } from './lib/failingHooks.mjs';
 
 const USERS = QUICK ? 20_000 : 1_000_000;
 const FAILING_EVERY = 100; // 1 %
-const MARK = ' [bench: fails]';
 const IDLE_MS = QUICK ? 2000 : 5000;
 
 main(async () => {
   const dir = tempDir();
   const { Engine } = await dist();
-  const failingDeduper = (base) => new Proxy(base, {
-    get(target, key) {
-      if (key === 'prepare') {
-        return async (texts) => {
-          if (texts.some((t) => t.endsWith(MARK))) throw new Error('injected candidate failure');
-          return target.prepare(texts);
-        };
-      }
-      const v = target[key];
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-  const engine = await Engine.create(engineOptions(dir), { deduper: failingDeduper });
+  // The fault goes in through a hooks module, so the engine runs with its defaults (worker threads).
+  const engine = await Engine.create(engineOptions(dir), { workerHooks: new URL('./lib/failingHooks.mjs', import.meta.url).href });
 
   const r = rng(7);
   const outcomes = {};
@@ -66,7 +55,7 @@ main(async () => {
       idle_cpu_pct: round(idleCpu, 2), wall_s: round(wall, 1),
     },
     users_1m_detail: { outcomes, peak_lane_users: peakLanes, cache_users: status.cache.users, failing_users: USERS / FAILING_EVERY,
-      injection: 'EngineInternals.deduper rejects the candidates of 1 % of users', breakers: status.breakers,
+      injection: 'EngineInternals.workerHooks rejects the candidates of 1 % of users', thread: engine.options.thread, workers: engine.options.workers, breakers: status.breakers,
       breaker_cap: engine.options.breakers.user.maxLive },
   };
 });
