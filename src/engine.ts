@@ -192,7 +192,7 @@ export class Engine {
 
   /** Accepted-but-undecided candidates: this engine's submissions, and journal rows its cores took over. */
   private inflight(): number {
-    return this.submissions.size + this.backend.status().journal.claimed;
+    return this.submissions.size + this.backend.claimed();
   }
 
   // ---- reads: this thread's store connection; never waiting on the deciding -------------------

@@ -295,6 +295,12 @@ export class WorkerPool implements Backend {
     return merged;
   }
 
+  claimed(): number {
+    let n = 0;
+    for (const s of this.slots) n += s.status.journal.claimed;
+    return n;
+  }
+
   threads(): ThreadsStatus {
     return {
       mode: 'worker', workers: this.slots.length, running: this.slots.filter((s) => s.ready).length, crashes: this.crashes,
