@@ -35,7 +35,7 @@ export interface RecheckDeps {
 const RECHECK_ATTEMPTS = 5;
 
 /** What a recheck plan decided: the counts it reports, and the flagged memories it decided. */
-interface Rechecked { counts: RecheckCounts; decided: string[] }
+export interface Rechecked { counts: RecheckCounts; decided: string[] }
 
 /**
  * Rechecks `ids` of one user, re-reading and re-deciding when another writer moved the user version or an erasure
