@@ -12,6 +12,7 @@ export type { Flags, FlagContext, FlagSummary, FlagVariant, FallbackVariant, Var
 export { DEFAULT_OPTIONS, resolveOptions } from './options.js';
 export type { EngineOptions, ResolvedOptions, StoreOptions, FlagsOptions, EmbedderOptions, JudgeOptions, DedupThresholds } from './options.js';
 export type { Store } from './store/types.js';
+export type { BreakerState, DenseVector, Embedder, Judge, JudgeLabel, JudgeVerdict } from './dedup/providers/types.js';
 export type {
   Acceptance, Candidate, CandidateInput, Decision, DecisionAction, DedupAction, MemdedupEvent, Memory, MemoryStatus, Method, Priority,
   Submission, SubmissionStatus,

@@ -9,6 +9,7 @@ import { applyPolicy, DEFAULT_THRESHOLDS, type PolicyThresholds } from './policy
 import { ProviderBreaker, type BreakerState, type ProviderCallOutcome } from './providers/breaker.js';
 import { OpenAIEmbedder } from './providers/embedder.js';
 import { OpenAIJudge } from './providers/judge.js';
+import type { Embedder, Judge } from './providers/types.js';
 import { DEFAULT_SEMANTIC, semanticTier, type SemanticThresholds } from './semantic.js';
 import type { DecideOptions, Deduper, Prepared, UserIndex, Verdict } from './types.js';
 import { InvertedUserIndex } from './userIndex.js';
@@ -32,8 +33,8 @@ export class Cascade implements Deduper {
   private readonly topK: number;
   readonly thresholds: PolicyThresholds;
   private readonly semantic: SemanticThresholds;
-  private readonly embedder?: OpenAIEmbedder;
-  private readonly judge?: OpenAIJudge;
+  private readonly embedder?: Embedder;
+  private readonly judge?: Judge;
   private readonly breakers: { embedder?: ProviderBreaker; judge?: ProviderBreaker } = {};
 
   constructor(o: CascadeOptions) {

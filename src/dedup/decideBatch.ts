@@ -1,12 +1,13 @@
-// Decides one batch of one user's candidates, in submission order, and commits it in ONE transaction:
-// memory rows + events + journal rows removed + user version bump.
-import { setTimeout as sleep } from 'node:timers/promises';
+// Decides one batch of one user's candidates, in submission order, into a plan (a BatchCommit) that records it in
+// ONE transaction: memory rows + events + journal rows removed + user version bump. commitBatch commits the plan
+// through src/store/commitPlan.ts, which owns the retry when the user version moved.
 import { newId } from '../ids.js';
 import { MemdedupError } from '../errors.js';
-import { erasedDecision, UserErasedError } from '../store/tombstones.js';
+import { commitPlan, type BatchCommit, type CommitOutcome, type Plan } from '../store/commitPlan.js';
+import { erasedDecision } from '../store/tombstones.js';
 import type { MemoryVector, Store } from '../store/types.js';
 import type { Candidate, Decision, MemdedupEvent, Memory } from '../types.js';
-import type { IndexCache } from './indexCache.js';
+import type { IndexCache, UserState } from './indexCache.js';
 import { prepareLexical } from './lexical.js';
 import type { PolicyThresholds } from './policy.js';
 import type { Deduper, Prepared, Verdict } from './types.js';
@@ -31,8 +32,8 @@ export interface BatchPolicy { name: string; thresholds: PolicyThresholds }
 /** The frame to persist with a memory, when the decision analysed it (a fact never compared has none yet). */
 const analysed = (p: Prepared): { analysis?: string } => (p.frame ? { analysis: JSON.stringify(p.frame) } : {});
 
-/** Commit attempts when another writer moved the user version underneath us. */
-const MAX_VERSION_RETRIES = 8;
+/** Commits tried when other writers keep moving the user version underneath us (the first and 8 re-decisions). */
+const MAX_VERSION_ATTEMPTS = 9;
 
 export function eventToDecision(e: MemdedupEvent): Decision {
   const d: Decision = { candidateId: e.candidateId ?? '', userId: e.userId, action: e.action as Decision['action'], eventId: e.id };
@@ -45,32 +46,56 @@ export function eventToDecision(e: MemdedupEvent): Decision {
   return d;
 }
 
-export async function decideBatch(deps: BatchDeps, userId: string, batch: Candidate[], mode: BatchMode): Promise<Map<string, Decision>> {
+/** A batch decided against the user's cached state and what it was decided on (the cache entry a commit moves on). */
+export interface DecidedBatch { decisions: Map<string, Decision>; state: UserState }
+/** The plan of one batch: the commit that records it, and its decisions. */
+export interface BatchPlan extends Plan<DecidedBatch> { commit: BatchCommit }
+
+/**
+ * Decides and commits one batch (src/store/commitPlan.ts owns the retry): a moved user version re-decides it on a
+ * reloaded state; an erasure drops the candidates accepted before it and re-decides the rest.
+ */
+export async function commitBatch(deps: BatchDeps, userId: string, batch: Candidate[], mode: BatchMode): Promise<Map<string, Decision>> {
   const erased = new Map<string, Decision>();
   let todo = batch;
-  for (let attempt = 0; ; ) {
-    try {
-      const out = await tryBatch(deps, userId, todo, mode);
-      if (out) {
-        for (const [id, d] of erased) out.set(id, d);
-        return out;
+  let outcome: CommitOutcome<DecidedBatch | null>;
+  try {
+    outcome = await commitPlan<DecidedBatch | null>(deps.store, async ({ refused }) => {
+      if (refused) {
+        // The cached state was decided on (and mutated) for a commit that did not land: reload it.
+        deps.cache.invalidate(userId);
+        if (refused.reason === 'erased') {
+          // The user was erased (in any process) after these candidates were accepted: they are dropped, their
+          // journal rows went in the refused commit. The rest was accepted after the erase and starts from nothing.
+          for (const c of todo) if (c.acceptedAt <= refused.error.erasedAt) erased.set(c.id, erasedDecision(c));
+          todo = todo.filter((c) => c.acceptedAt > refused.error.erasedAt);
+        }
       }
-      if (++attempt > MAX_VERSION_RETRIES) throw new MemdedupError('VERSION_CONFLICT', `user version kept moving for ${batch.length} candidates`);
-    } catch (e) {
-      if (!(e instanceof UserErasedError)) throw e;
-      // The user was erased (in any process) after these candidates were accepted: they are dropped, their
-      // journal rows went in the refused commit. The rest was accepted after the erase and starts from nothing.
-      for (const c of todo) if (c.acceptedAt <= e.erasedAt) erased.set(c.id, erasedDecision(c));
-      todo = todo.filter((c) => c.acceptedAt > e.erasedAt);
-      if (todo.length === 0) return erased;
-      // A state read in the erase's millisecond counts as read before it: reload once the clock has passed it.
-      while (Date.now() <= e.erasedAt) await sleep(1);
-    }
+      if (todo.length === 0) return { result: null };
+      return decideBatch(deps, userId, todo, mode);
+    }, { maxAttempts: MAX_VERSION_ATTEMPTS });
+  } catch (e) {
+    // The cached state was mutated for a batch that did not commit.
     deps.cache.invalidate(userId);
+    throw e;
   }
+  if (!outcome.ok) {
+    deps.cache.invalidate(userId);
+    throw new MemdedupError('VERSION_CONFLICT', `user version kept moving for ${batch.length} candidates`);
+  }
+  if (!outcome.result) return erased;
+  outcome.result.state.version++;
+  const out = outcome.result.decisions;
+  for (const [id, d] of erased) out.set(id, d);
+  return out;
 }
 
-async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mode: BatchMode): Promise<Map<string, Decision> | null> {
+/**
+ * Decides one batch, in submission order, against the user's cached state (in-batch candidates see each other):
+ * the plan to commit and its decisions. The cached state is changed as if the commit lands; when it does not, the
+ * caller invalidates it (commitBatch does).
+ */
+export async function decideBatch(deps: BatchDeps, userId: string, batch: Candidate[], mode: BatchMode): Promise<BatchPlan> {
   const { store, deduper, cache } = deps;
   const now = (deps.now ?? Date.now)();
   const decisions = new Map<string, Decision>();
@@ -136,12 +161,10 @@ async function tryBatch(deps: BatchDeps, userId: string, batch: Candidate[], mod
       events.push(event);
       decisions.set(c.id, eventToDecision(event));
     }
-    const ok = await store.commit({ userId, expectedVersion: state.version, memories: [...changed.values()], events,
+    const commit: BatchCommit = { userId, expectedVersion: state.version, memories: [...changed.values()], events,
       journalIds: [...new Set(batch.map((c) => c.id))], readAt: state.readAt,
-      candidates: batch.map((c) => ({ id: c.id, acceptedAt: c.acceptedAt })), vectors });
-    if (!ok) return null;
-    state.version++;
-    return decisions;
+      candidates: batch.map((c) => ({ id: c.id, acceptedAt: c.acceptedAt })), vectors };
+    return { commit, result: { decisions, state } };
   } catch (e) {
     // The cached state was mutated for a batch that did not commit.
     cache.invalidate(userId);

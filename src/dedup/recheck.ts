@@ -1,6 +1,6 @@
 // Re-dedup of memories flagged `needsRecheck` (stored with exact dedup only: a fallback, or
 // `memory.realtime-dedup` off), against the user's other active memories, with the full cascade.
-// One user's slice is one commit guarded by the user version, like a batch.
+// One user's slice is one commit guarded by the user version, like a batch, retried by src/store/commitPlan.ts.
 //
 // What a recheck can find, and how it is recorded (ordinary events, undoable by engine.undo):
 //   duplicate           -> the flagged memory is merged into the one it duplicates: that one is reinforced
@@ -11,7 +11,7 @@
 //                          the newer stays. Event: action `superseded`, memoryId = newer, comparedMemoryId = older.
 //   added               -> nothing to merge: only the flag is cleared (no event).
 import { newId } from '../ids.js';
-import { UserErasedError } from '../store/tombstones.js';
+import { commitPlan, type Plan } from '../store/commitPlan.js';
 import type { Store } from '../store/types.js';
 import { indexSnapshot } from './indexCache.js';
 import type { MemdedupEvent, Memory } from '../types.js';
@@ -22,10 +22,37 @@ export const SWEEP_CANDIDATE_PREFIX = 'sweep:';
 
 export interface RecheckCounts { checked: number; merged: number; superseded: number }
 
-/** Rechecks `ids` of one user; resolves null (nothing written) when the user version moved meanwhile. */
-export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: () => number; policyFor?: (userId: string) => BatchPolicy;
-  onChecked?: (ids: string[], committed: boolean) => void },
-  userId: string, ids: string[]): Promise<RecheckCounts | null> {
+export interface RecheckDeps {
+  store: Store;
+  deduper: Deduper;
+  now?: () => number;
+  policyFor?: (userId: string) => BatchPolicy;
+  /** After each commit tried: the flagged memories it decided, and whether it landed (the `recheck` event). */
+  onChecked?: (ids: string[], committed: boolean) => void;
+}
+
+/** Commits tried when other writers keep moving the user version; then the slice is left for a later pass. */
+const RECHECK_ATTEMPTS = 5;
+
+/** What a recheck plan decided: the counts it reports, and the flagged memories it decided. */
+export interface Rechecked { counts: RecheckCounts; decided: string[] }
+
+/**
+ * Rechecks `ids` of one user, re-reading and re-deciding when another writer moved the user version or an erasure
+ * refused the commit (src/store/commitPlan.ts); resolves null (nothing written) when the version kept moving.
+ */
+export async function recheckUser(deps: RecheckDeps, userId: string, ids: string[]): Promise<RecheckCounts | null> {
+  const out = await commitPlan(deps.store, () => planRecheck(deps, userId, ids), {
+    maxAttempts: RECHECK_ATTEMPTS,
+    onRefused: (p) => deps.onChecked?.(p.result.decided, false),
+  });
+  if (!out.ok) return null;
+  if (out.written) deps.onChecked?.(out.result.decided, true);
+  return out.result.counts;
+}
+
+/** Decides `ids` of one user against a fresh snapshot: the commit that records it (none when nothing changes). */
+export async function planRecheck(deps: RecheckDeps, userId: string, ids: string[]): Promise<Plan<Rechecked>> {
   const { store, deduper } = deps;
   const policy = deps.policyFor?.(userId);
   const now = (deps.now ?? Date.now)();
@@ -75,14 +102,9 @@ export async function recheckUser(deps: { store: Store; deduper: Deduper; now?: 
       index.add(m.id, p);
     }
   }
-  if (changed.size === 0) return counts;
-  let ok = false;
-  try {
-    ok = await store.commit({ userId, expectedVersion: snap.version, memories: [...changed.values()], events, journalIds: [], readAt });
-  } catch (e) {
-    // Erased since the snapshot (in any process): nothing of it may be written back; a reload finds what is left.
-    if (!(e instanceof UserErasedError)) throw e;
-  }
-  deps.onChecked?.(decided, ok);
-  return ok ? counts : null;
+  if (changed.size === 0) return { result: { counts, decided } };
+  // Refused when the user was erased since the snapshot (in any process): nothing of it may be written back, and
+  // the re-plan's reload finds what is left.
+  return { commit: { userId, expectedVersion: snap.version, memories: [...changed.values()], events, journalIds: [], readAt },
+    result: { counts, decided } };
 }

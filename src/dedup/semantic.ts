@@ -1,7 +1,7 @@
 // The optional tiers after the lexical policy: a dense-vector duplicate check, and the judge for the grey band.
 import type { DedupAction } from '../types.js';
 import { signals } from './signals.js';
-import type { OpenAIJudge, JudgeLabel } from './providers/judge.js';
+import type { Judge, JudgeLabel } from './providers/types.js';
 import type { Neighbour, Prepared, UserIndex, Verdict } from './types.js';
 
 export interface SemanticThresholds {
@@ -30,7 +30,7 @@ function vetoed(cand: Prepared, n: Neighbour): string[] {
  * `notes` collects fallbacks (judge down) for the decision's reasons.
  */
 export async function semanticTier(cand: Prepared, index: UserIndex, topK: number, t: SemanticThresholds,
-  judge: OpenAIJudge | undefined, notes: string[]): Promise<Verdict | undefined> {
+  judge: Judge | undefined, notes: string[]): Promise<Verdict | undefined> {
   const nbrs = index.searchDense?.(cand, topK) ?? [];
   for (const n of nbrs) {
     if (n.score < t.grey) break;

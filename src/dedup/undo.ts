@@ -1,9 +1,8 @@
 // Undo: every kind of event can be reversed; nothing is deleted, the reversal is itself an event.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { UserErasedError } from '../store/tombstones.js';
 import { newId } from '../ids.js';
 import { MemdedupError } from '../errors.js';
-import type { BatchCommit, Store } from '../store/types.js';
+import { commitPlan, type BatchCommit } from '../store/commitPlan.js';
+import type { Store } from '../store/types.js';
 import type { MemdedupEvent, Memory } from '../types.js';
 import { SWEEP_CANDIDATE_PREFIX } from './recheck.js';
 
@@ -70,23 +69,24 @@ export async function planForget(store: Store, userId: string, memoryId: string,
   return { userId, memories, events: [ev], journalIds: [] };
 }
 
-/** Commits an operator's plan (undo, forget) under the user version, re-planning if another writer moved it. */
+/** Commits tried when other writers keep moving the user version (an operator can simply try again after). */
+const OPERATOR_ATTEMPTS = 10;
+
+/**
+ * Commits an operator's plan (undo, forget) under the user version, re-planning on a fresh version when another
+ * writer moved it or an erasure refused it (src/store/commitPlan.ts); after an erasure the plan usually finds its
+ * memory or event gone (NOT_FOUND).
+ */
 export async function commitOperator(store: Store, cache: { invalidate(userId: string): void }, userId: string,
   plan: () => Promise<Omit<BatchCommit, 'expectedVersion'>>): Promise<MemdedupEvent> {
-  for (let attempt = 0; attempt < 10; attempt++) {
+  const out = await commitPlan(store, async () => {
+    // Read before planning, so the plan is never older than what the version guards.
     const readAt = Date.now();
-    const version = await store.userVersion(userId);
+    const expectedVersion = await store.userVersion(userId);
     const p = await plan();
-    try {
-      if (await store.commit({ ...p, expectedVersion: version, readAt })) {
-        cache.invalidate(userId);
-        return p.events[0]!;
-      }
-    } catch (e) {
-      // Erased meanwhile: plan again on what is left (the memory or event is gone: NOT_FOUND).
-      if (!(e instanceof UserErasedError)) throw e;
-      while (Date.now() <= e.erasedAt) await sleep(1);
-    }
-  }
-  throw new MemdedupError('VERSION_CONFLICT', `user ${userId} kept changing; try again`);
+    return { commit: { ...p, expectedVersion, readAt }, result: p.events[0]! };
+  }, { maxAttempts: OPERATOR_ATTEMPTS });
+  if (!out.ok) throw new MemdedupError('VERSION_CONFLICT', `user ${userId} kept changing; try again`);
+  cache.invalidate(userId);
+  return out.result;
 }

@@ -14,7 +14,7 @@
 //                         a dead letter (kept with its last error, visible, re-drivable).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { coerceError } from '../errors.js';
-import { decideBatch, type BatchDeps, type BatchMode } from '../dedup/decideBatch.js';
+import { commitBatch, type BatchDeps, type BatchMode } from '../dedup/decideBatch.js';
 import type { EngineEvents } from '../engineEvents.js';
 import type { JournalFailure, Store } from '../store/types.js';
 import type { StoreHealth } from './storeHealth.js';
@@ -100,7 +100,7 @@ export class BatchRunner {
 
   private async decide(userId: string, batch: Candidate[], mode: BatchMode): Promise<void> {
     const t0 = performance.now();
-    const decisions = await decideBatch(this.o.deps, userId, batch, mode);
+    const decisions = await commitBatch(this.o.deps, userId, batch, mode);
     this.o.health.ok();
     const counts: Record<string, number> = {};
     for (const c of batch) {

@@ -65,8 +65,6 @@ export interface SweeperOptions {
   lease?: { owner: string; ttlMs: number };
 }
 
-const VERSION_RETRIES = 5;
-
 export class Sweeper {
   private chain: Promise<unknown> = Promise.resolve();
   private backgroundQueued = false;
@@ -189,22 +187,18 @@ export class Sweeper {
     else this.o.events.safeEmit('error', { stage: 'sweep', error });
   }
 
+  /** The user's slice, re-decided by recheckUser while other writers move the user version; null: left flagged. */
   private async recheck(userId: string, ids: string[]): Promise<RecheckCounts | null> {
-    for (let i = 0; i < VERSION_RETRIES; i++) {
-      try {
-        const counts = await recheckUser({ store: this.o.store, deduper: this.o.deduper, policyFor: this.o.policyFor,
-          onChecked: (checked, committed) => this.o.events.safeEmit('recheck', { userId, ids: checked, committed }) }, userId, ids);
-        if (counts) {
-          if (counts.checked) this.o.onCommitted(userId);
-          return counts;
-        }
-      } catch (e) {
-        // A provider or store failure: leave these flagged for a later pass.
-        this.fail(e);
-        return null;
-      }
+    try {
+      const counts = await recheckUser({ store: this.o.store, deduper: this.o.deduper, policyFor: this.o.policyFor,
+        onChecked: (checked, committed) => this.o.events.safeEmit('recheck', { userId, ids: checked, committed }) }, userId, ids);
+      if (counts?.checked) this.o.onCommitted(userId);
+      return counts;
+    } catch (e) {
+      // A provider or store failure: leave these flagged for a later pass.
+      this.fail(e);
+      return null;
     }
-    return null;
   }
 
   /** Stops background sweeping; resolves once the slice in progress is done. Idempotent. */

@@ -1,6 +1,6 @@
 // The storage seam. Small on purpose: the contract test suite (test/store) is the definition of "works".
 import type { Candidate, MemdedupEvent, Memory, MemoryStatus } from '../types.js';
-import type { ErasureCheck } from './tombstones.js';
+import type { BatchCommit } from './commitPlan.js';
 import type { Partition } from '../core/partition.js';
 
 export type { Partition };
@@ -14,27 +14,8 @@ export interface JournalFailure { id: string; attempts: number; lastError: strin
 /** A provider vector kept with a memory: the model that made it and the vector (L2-normalised). */
 export interface MemoryVector { model: string; vector: Float32Array }
 
-/**
- * Everything one batch of a user changes, committed in ONE transaction. `readAt` and `candidates` (ErasureCheck)
- * are checked against the user's tombstone in that transaction: see src/store/tombstones.ts.
- */
-export interface BatchCommit extends ErasureCheck {
-  userId: string;
-  /** The user version the batch was decided against; the commit fails if it moved (no lost update). */
-  expectedVersion: number;
-  /** Rows to insert or replace, by id. */
-  memories: Memory[];
-  events: MemdedupEvent[];
-  /** Events whose `undoneBy` is set by this batch (undo). */
-  undone?: { eventId: string; undoneBy: string }[];
-  /** Journal rows removed because their event commits here. */
-  journalIds: string[];
-  /**
-   * Provider vectors of memories in `memories`, by memory id. A memory written without one keeps its stored vector
-   * when its text is unchanged and loses it when the text changed (the vector was of the old text).
-   */
-  vectors?: Map<string, MemoryVector>;
-}
+// The plan a writer commits (BatchCommit) lives with the one function that commits it: src/store/commitPlan.ts.
+export type { BatchCommit } from './commitPlan.js';
 
 export interface StoreTiming { leaseMs: number; pollMs: number }
 

@@ -4,6 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bagOfWords } from '../helpers/bagOfWords.js';
 import { testEngine } from '../helpers/engine.js';
+import { ProviderBreaker } from '../../src/dedup/providers/breaker.js';
+import { OpenAIEmbedder } from '../../src/dedup/providers/embedder.js';
+import { OpenAIJudge } from '../../src/dedup/providers/judge.js';
+import type { Embedder, Judge } from '../../src/index.js';
 
 type Mode = 'ok' | 'error' | 'slow';
 let mode: Mode = 'ok';
@@ -118,5 +122,28 @@ describe('OpenAI-compatible providers', () => {
       expect(engine.status().breakers.provider).toEqual({ embedder: 'closed' });
       expect(transitions).toEqual(expect.arrayContaining(['embedder:halfOpen', 'embedder:closed']));
     } finally { await engine.close(); }
+  });
+
+  it('the OpenAI clients are the Embedder and Judge seams: vectors with their model, a verdict, their breaker state', async () => {
+    const breaker = (name: string) => new ProviderBreaker({ name, failures: 1, resetTimeoutMs: 60_000 });
+    const eb = breaker('embedder'); const jb = breaker('judge');
+    const embedder: Embedder = new OpenAIEmbedder({ baseURL, model: 'bow-32', timeoutMs: 1000 }, eb);
+    const judge: Judge = new OpenAIJudge({ baseURL, model: 'judge-1', timeoutMs: 1000 }, jb);
+    try {
+      mode = 'ok';
+      judgeLabel = 'update';
+      const [v] = await embedder.embed(['Keeps bees in the garden']);
+      expect(v!.model).toBe(embedder.model);
+      expect(v!.vector).toBeInstanceOf(Float32Array);
+      expect(await judge.judge('Keeps bees', 'Keeps bees in the garden')).toEqual({ label: 'update', reason: 'test' });
+      expect([embedder.state, judge.state]).toEqual(['closed', 'closed']);
+      mode = 'error';
+      // Failures outnumber the one success in the breaker's window: it opens.
+      for (let i = 0; i < 2; i++) {
+        await expect(embedder.embed(['x'])).rejects.toThrow();
+        await expect(judge.judge('a', 'b')).rejects.toThrow();
+      }
+      expect([embedder.state, judge.state]).toEqual(['open', 'open']);
+    } finally { mode = 'ok'; eb.shutdown(); jb.shutdown(); }
   });
 });

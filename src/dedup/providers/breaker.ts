@@ -8,7 +8,9 @@
 import CircuitBreaker from 'opossum';
 import PQueue from 'p-queue';
 
-export type BreakerState = 'closed' | 'open' | 'halfOpen';
+import type { BreakerState } from './types.js';
+
+export type { BreakerState } from './types.js';
 
 export interface ProviderBreakerOptions {
   name: string;

@@ -1,16 +1,19 @@
 // An OpenAI-compatible embeddings client (OpenAI, Ollama, vLLM, TEI): POST {baseURL}/embeddings, one request per batch.
 import type { ProviderBreaker } from './breaker.js';
 import { postJson, ProviderError, type Endpoint } from './http.js';
+import type { BreakerState, DenseVector, Embedder } from './types.js';
 
-export interface DenseVector { vector: Float32Array; model: string }
+export type { DenseVector } from './types.js';
 
 /** Texts per request at most (a batch of 100 candidates is one request; a cold index load is a few). */
 const MAX_INPUTS = 256;
 
-export class OpenAIEmbedder {
+export class OpenAIEmbedder implements Embedder {
   constructor(private readonly ep: Endpoint & { model: string }, private readonly breaker: ProviderBreaker) {}
 
   get model(): string { return this.ep.model; }
+
+  get state(): BreakerState { return this.breaker.state; }
 
   /** L2-normalized vectors, in input order. Rejects on any failure (the caller falls back). */
   async embed(texts: string[]): Promise<DenseVector[]> {

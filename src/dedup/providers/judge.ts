@@ -1,8 +1,9 @@
 // An OpenAI-compatible chat judge for grey-band pairs only: POST {baseURL}/chat/completions, JSON answer.
 import type { ProviderBreaker } from './breaker.js';
 import { postJson, ProviderError, type Endpoint } from './http.js';
+import type { BreakerState, Judge, JudgeLabel, JudgeVerdict } from './types.js';
 
-export type JudgeLabel = 'duplicate' | 'update' | 'conflict' | 'distinct';
+export type { JudgeLabel } from './types.js';
 const LABELS: JudgeLabel[] = ['duplicate', 'update', 'conflict', 'distinct'];
 
 const SYSTEM = `You compare two facts a chat assistant remembers about the same user.
@@ -11,10 +12,12 @@ Answer with a JSON object {"label": L, "reason": short text}, where L is one of:
 "conflict" (the new fact replaces the old one: a changed value, a negation, or the old state ended),
 "distinct" (different facts). Prefer "distinct" when unsure: a wrong merge loses information.`;
 
-export class OpenAIJudge {
+export class OpenAIJudge implements Judge {
   constructor(private readonly ep: Endpoint & { model: string }, private readonly breaker: ProviderBreaker) {}
 
-  async judge(memory: string, candidate: string): Promise<{ label: JudgeLabel; reason: string }> {
+  get state(): BreakerState { return this.breaker.state; }
+
+  async judge(memory: string, candidate: string): Promise<JudgeVerdict> {
     const body = await this.breaker.fire(() => postJson(this.ep, '/chat/completions', {
       model: this.ep.model,
       temperature: 0,
