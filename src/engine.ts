@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { InlineBackend, type Backend, type ThreadsStatus } from './core/backend.js';
 import { Core } from './core/core.js';
+import { hostSink } from './core/hostSink.js';
 import { createDeduper } from './core/deduper.js';
 import { eventToDecision } from './dedup/decideBatch.js';
 import type { Deduper } from './dedup/types.js';
@@ -15,7 +16,7 @@ import { EngineEvents } from './engineEvents.js';
 import { MemdedupError } from './errors.js';
 import { createFlags, defaultFlagsFiles } from './flags/index.js';
 import { FLAG_NAMES, type Flags } from './flags/types.js';
-import { settledSubmission, storeRejection, Submissions } from './intake/submissions.js';
+import { settledSubmission, Submissions } from './intake/submissions.js';
 import { validateCandidate, validateId } from './intake/validate.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 import { Observability } from './metrics/index.js';
@@ -137,11 +138,7 @@ export class Engine {
       options: this.options, store: hooks.store ? hooks.store(this.store, 0) : this.store, flags: this.flags,
       deduper: hooks.deduper ? hooks.deduper(this.deduper, 0) : this.deduper,
       emitter: this.emitter, instanceId: this.instanceId,
-      sink: {
-        accepted: (rows) => { for (const c of rows) s.accepted(c.id); },
-        rejected: (c, message) => { const r = storeRejection(c, message); s.decided(c.id, r.decision, r.acceptance); },
-        decided: (c, d) => s.decided(c.id, d),
-      },
+      sink: hostSink(s, this.emitter, (rows) => { for (const c of rows) s.accepted(c.id); return rows; }),
       warn: (obj, msg) => this.logger.warn(obj, msg),
     });
     if (internals.background !== false) core.start();

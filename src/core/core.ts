@@ -40,13 +40,18 @@ const SWEEP_LEASE_MS = 60_000;
 /** Synchronous batch work per event-loop turn before the loop is given back. */
 const SLICE_MS = 4;
 
-/** Where a core's answers about candidates go: the host's Submissions, directly or through a worker's port. */
+/**
+ * Where a core's answers about candidates go: the host's Submissions, directly or through a worker's port. The
+ * sink also emits the per-candidate events ('submitted' accepted/rejected, 'decided') on the host, so a worker
+ * sends each candidate across once, not once for the answer and again for the event.
+ */
 export interface CoreSink {
-  /** These rows are durable (in the journal). */
+  /** These rows are durable (in the journal): 'submitted' with status 'accepted' for each. */
   accepted(rows: Candidate[]): void;
-  /** The store refused this row on its own at group commit: never durable, never retried. */
+  /** The store refused this row on its own at group commit: never durable, never retried. 'submitted' 'rejected'. */
   rejected(c: Candidate, message: string): void;
-  decided(c: Candidate, d: Decision): void;
+  /** `event`: emit 'decided' (false for answers that are not decisions: erased elsewhere, engine closed). */
+  decided(c: Candidate, d: Decision, event: boolean): void;
 }
 
 export interface CoreDeps {
@@ -189,10 +194,7 @@ export class Core {
       durable.push(c);
     }
     this.sink.accepted(durable);
-    for (const c of durable) {
-      this.emitter.safeEmit('submitted', { candidate: c, status: 'accepted' });
-      this.lanes.enqueue(c);
-    }
+    for (const c of durable) this.lanes.enqueue(c);
   }
 
   /** Rows the store refused on their own: answered at once, forgotten, never retried (they were never durable). */
@@ -200,7 +202,6 @@ export class Core {
     for (const { row, error } of rows) {
       if (!this.journal.delete(row.id)) continue;
       this.sink.rejected(row, error.message);
-      this.emitter.safeEmit('submitted', { candidate: row, status: 'rejected', error: error.message });
     }
   }
 
@@ -209,8 +210,7 @@ export class Core {
     // Decisions without an event (dead letters, erased users) still name the user's policy.
     const d = decision.policy === undefined ? { ...decision, policy: this.policies.forUser(c.userId).name } : decision;
     this.journal.delete(c.id);
-    this.sink.decided(c, d);
-    this.emitter.safeEmit('decided', { candidate: c, decision: d, latencyMs: Date.now() - c.acceptedAt });
+    this.sink.decided(c, d, true);
   }
 
   private postpone(c: Candidate, localRetryAt?: number): void {
@@ -286,7 +286,7 @@ export class Core {
         if (e) { this.settle(entry.candidate, eventToDecision(e)); continue; }
         // Neither in the journal nor decided: erased (right to erasure) by another process.
         this.journal.delete(id);
-        this.sink.decided(entry.candidate, { candidateId: id, userId: entry.candidate.userId, action: 'deferred', reasons: ['erased'] });
+        this.sink.decided(entry.candidate, { candidateId: id, userId: entry.candidate.userId, action: 'deferred', reasons: ['erased'] }, false);
       }
     } catch (e) {
       this.reportError('journal-heartbeat', coerceError(e));
@@ -394,7 +394,7 @@ export class Core {
     await this.lanes.onRunningDone();
     for (const entry of this.journal.values()) {
       const c = entry.candidate;
-      this.sink.decided(c, { candidateId: c.id, userId: c.userId, action: 'deferred', reasons: ['engine-closed'] });
+      this.sink.decided(c, { candidateId: c.id, userId: c.userId, action: 'deferred', reasons: ['engine-closed'] }, false);
     }
     this.journal.clear();
     this.lanes.clear();

@@ -81,13 +81,16 @@ export class Submissions {
     return new LazySubmission(p);
   }
 
-  accepted(id: string): void {
+  /** The candidate is durable; answers with it (for the 'submitted' event), once. */
+  accepted(id: string): Candidate | undefined {
     const p = this.pending.get(id);
-    if (!p || p.acceptance) return;
+    if (!p || p.acceptance) return undefined;
+    const c = p.candidate;
     p.candidate = undefined;
     p.acceptance = DURABLE;
     p.resolveAccepted?.(DURABLE);
     p.resolveAccepted = undefined;
+    return c;
   }
 
   /** Answers both promises and forgets the candidate. Unknown ids (rows another worker or process took) are ignored. */

@@ -40,8 +40,8 @@ export class Outbox implements CoreSink {
     this.push({ k: 'rej', c, message });
   }
 
-  decided(c: Candidate, d: Decision): void {
-    this.push({ k: 'dec', c, d });
+  decided(c: Candidate, d: Decision, ev: boolean): void {
+    this.push({ k: 'dec', c, d, ev });
   }
 }
 

@@ -12,11 +12,12 @@ import { eventToDecision } from '../dedup/decideBatch.js';
 import type { EngineEvents } from '../engineEvents.js';
 import { coerceError, MemdedupError } from '../errors.js';
 import type { Flags } from '../flags/types.js';
-import { storeRejection, type Submissions } from '../intake/submissions.js';
+import type { Submissions } from '../intake/submissions.js';
+import { hostSink } from '../core/hostSink.js';
 import type { Store } from '../store/types.js';
 import type { Candidate } from '../types.js';
 import { mergeStatus, type Backend, type ThreadsStatus } from '../core/backend.js';
-import type { CoreStatus } from '../core/core.js';
+import type { CoreSink, CoreStatus } from '../core/core.js';
 import { partitionOf } from '../core/partition.js';
 import { decodePayload, fromWire, type CallMap, type CallName, type HostMessage, type OutItem, type WorkerInit, type WorkerMessage } from './protocol.js';
 
@@ -78,7 +79,11 @@ export class WorkerPool implements Backend {
   private reffed = false;
   private readonly offFlags: () => void;
 
+  /** The host's answers and per-candidate events; `accepted` gets the rows Submissions already marked durable. */
+  private readonly sink: CoreSink;
+
   constructor(private readonly o: PoolOptions) {
+    this.sink = hostSink(o.host.submissions, o.host.emitter, (rows) => rows);
     this.slots = Array.from({ length: o.workers }, (_, i) => new Slot(i));
     const push = (): void => { const flags = this.flagState(); for (const s of this.slots) this.post(s, { t: 'flags', flags }); };
     o.host.flags.on('changed', push);
@@ -194,9 +199,14 @@ export class WorkerPool implements Backend {
   private apply(s: Slot, item: OutItem): void {
     const h = this.o.host;
     switch (item.k) {
-      case 'acc': for (const id of item.ids) h.submissions.accepted(id); return;
-      case 'rej': { const r = storeRejection(item.c, item.message); h.submissions.decided(item.c.id, r.decision, r.acceptance); return; }
-      case 'dec': h.submissions.decided(item.c.id, item.d); return;
+      case 'acc': {
+        const rows: Candidate[] = [];
+        for (const id of item.ids) { const c = h.submissions.accepted(id); if (c) rows.push(c); }
+        this.sink.accepted(rows);
+        return;
+      }
+      case 'rej': this.sink.rejected(item.c, item.message); return;
+      case 'dec': this.sink.decided(item.c, item.d, item.ev); return;
       case 'ev': (h.emitter.safeEmit as (n: string, p: unknown) => void)(item.name, decodePayload(item.name, item.payload)); return;
       case 'log': h.log(item.level, { ...item.obj, worker: s.index }, item.msg); return;
       case 'res': {

@@ -48,13 +48,14 @@ export interface WireError { name: string; message: string; code?: string; statu
 
 /**
  * One item of a worker's outbox, in the order things happened; a worker posts its outbox once per turn of its loop.
- * acc: durable rows; rej: refused by the store; dec: decided (candidate included: the host may not know it);
- * ev: an engine event (payload errors as WireError); res: a call's answer; log: a log line for the host's logger.
+ * acc: durable rows; rej: refused by the store; dec: decided (candidate included: the host may not know it; `ev`:
+ * the host emits 'decided' for it); ev: any other engine event (payload errors as WireError); res: a call's
+ * answer; log: a log line for the host's logger. The per-candidate events are the host's to emit (CoreSink).
  */
 export type OutItem =
   | { k: 'acc'; ids: string[] }
   | { k: 'rej'; c: Candidate; message: string }
-  | { k: 'dec'; c: Candidate; d: Decision }
+  | { k: 'dec'; c: Candidate; d: Decision; ev: boolean }
   | { k: 'ev'; name: string; payload: unknown }
   | { k: 'res'; id: number; ok: true; value: unknown }
   | { k: 'res'; id: number; ok: false; error: WireError }
