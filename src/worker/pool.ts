@@ -18,6 +18,7 @@ import type { Store } from '../store/types.js';
 import type { Candidate } from '../types.js';
 import { mergeStatus, type Backend, type ThreadsStatus } from '../core/backend.js';
 import type { CoreSink, CoreStatus } from '../core/core.js';
+import type { BreakerState } from '../resilience/userBreakers.js';
 import { partitionOf } from '../core/partition.js';
 import { decodePayload, fromWire, type CallMap, type CallName, type HostMessage, type OutItem, type WorkerInit, type WorkerMessage } from './protocol.js';
 
@@ -78,6 +79,11 @@ export class WorkerPool implements Backend {
   private closing = false;
   private reffed = false;
   private readonly offFlags: () => void;
+  /**
+   * A provider is one dependency, but each worker has its own breaker for it: status reports the state of the
+   * last transition any worker saw (a worker that has not called since the provider came back says nothing new).
+   */
+  private readonly providerStates: { embedder?: BreakerState; judge?: BreakerState } = {};
 
   /** The host's answers and per-candidate events; `accepted` gets the rows Submissions already marked durable. */
   private readonly sink: CoreSink;
@@ -207,7 +213,15 @@ export class WorkerPool implements Backend {
       }
       case 'rej': this.sink.rejected(item.c, item.message); return;
       case 'dec': this.sink.decided(item.c, item.d, item.ev); return;
-      case 'ev': (h.emitter.safeEmit as (n: string, p: unknown) => void)(item.name, decodePayload(item.name, item.payload)); return;
+      case 'ev': {
+        const payload = decodePayload(item.name, item.payload);
+        if (item.name === 'breaker') {
+          const b = payload as { scope: string; name: string; state: BreakerState };
+          if (b.scope === 'provider' && (b.name === 'embedder' || b.name === 'judge')) this.providerStates[b.name] = b.state;
+        }
+        (h.emitter.safeEmit as (n: string, p: unknown) => void)(item.name, payload);
+        return;
+      }
       case 'log': h.log(item.level, { ...item.obj, worker: s.index }, item.msg); return;
       case 'res': {
         const call = s.calls.get(item.id);
@@ -301,6 +315,7 @@ export class WorkerPool implements Backend {
 
   status(): CoreStatus {
     const merged = mergeStatus(this.slots.map((s) => s.status));
+    for (const p of ['embedder', 'judge'] as const) if (merged.breakers.provider[p] && this.providerStates[p]) merged.breakers.provider[p] = this.providerStates[p];
     merged.journal.buffered += this.slots.reduce((n, s) => n + s.outbox.length, 0);
     return merged;
   }
