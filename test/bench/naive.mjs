@@ -2,12 +2,12 @@
 // one candidate at a time, no lanes, no batching, no index cache. Every candidate loads the user's memories
 // fresh from the store, prepares every one of them with the engine's normalize/featurize, scores each
 // with the engine's similarity (a full scan, no inverted index), applies the engine's policy, and commits
-// alone through the engine's decideBatch. It skips the journal the seed never had (an advantage to it).
+// alone through the engine's commitBatch. It skips the journal the seed never had (an advantage to it).
 import { dist } from './lib/common.mjs';
 
 /** Returns process(candidate) -> Decision over `store` (a Store of the build). */
 export async function naiveProcessor(store, { topK = 8 } = {}) {
-  const { decideBatch } = await dist('dedup/decideBatch.js');
+  const { commitBatch } = await dist('dedup/decideBatch.js');
   const { Cascade } = await dist('dedup/cascade.js');
   const { cosine } = await dist('dedup/lexical.js');
   const { DEFAULT_OPTIONS } = await dist();
@@ -48,7 +48,7 @@ export async function naiveProcessor(store, { topK = 8 } = {}) {
   };
   return async (input) => {
     const c = { id: input.id, userId: input.userId, text: input.text, priority: input.priority ?? 'normal', acceptedAt: Date.now(), attempts: 0 };
-    const decisions = await decideBatch({ store, deduper, cache: freshLoad }, c.userId, [c], 'full');
+    const decisions = await commitBatch({ store, deduper, cache: freshLoad }, c.userId, [c], 'full');
     return decisions.get(c.id);
   };
 }
