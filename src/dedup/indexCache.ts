@@ -72,7 +72,7 @@ export class IndexCache {
  * compute (never stored, or stored for another model) are written back, so the next cold load reuses them.
  */
 export async function indexSnapshot(store: Store, deduper: Deduper, snap: UserSnapshot, onError?: (e: unknown) => void): Promise<UserIndex> {
-  const index = await deduper.createIndex(snap.memories.map((m) => ({ id: m.id, text: m.text, vector: snap.vectors?.get(m.id) })));
+  const index = await deduper.createIndex(snap.memories.map((m) => ({ id: m.id, text: m.text, vector: snap.vectors?.get(m.id), analysis: m.analysis })));
   const fresh: Parameters<Store['putVectors']>[0] = [];
   for (const m of snap.memories) {
     const p = index.get(m.id);
