@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { exactKeyText, normalize } from './normalize.js';
 import { root } from './align.js';
-import { shapeOf } from './shape.js';
+import type { Frame } from './frame.js';
+import { contentStems, shapeOf, type Shape } from './shape.js';
 import type { Prepared } from './types.js';
 
 export { stem, words } from './shape.js';
@@ -17,6 +18,41 @@ function hash32(s: string): number {
 const WORD_WEIGHT = Math.sqrt(0.75);
 const GRAM_WEIGHT = Math.sqrt(0.25);
 
+/**
+ * A sparse vector in typed arrays: feature ids and weights in the order the features were first seen, and an
+ * open-addressing table (slot -> index + 1, 0 empty) to find an id. The order is kept, not sorted, so cosine()
+ * sums in exactly the order the Map it replaced did: the same doubles, the same neighbour ranking.
+ */
+export interface SparseVector {
+  readonly ids: Uint32Array;
+  readonly weights: Float64Array;
+  readonly table: Uint32Array;
+}
+
+const slotOf = (id: number, mask: number) => (Math.imul(id, 0x9e3779b1) >>> 0) & mask;
+
+/** A SparseVector of these ids (distinct) and weights. */
+export function sparseVector(ids: Uint32Array, weights: Float64Array): SparseVector {
+  let size = 8;
+  while (size < ids.length * 2) size <<= 1;
+  const table = new Uint32Array(size), mask = size - 1;
+  for (let i = 0; i < ids.length; i++) {
+    let s = slotOf(ids[i]!, mask);
+    while (table[s] !== 0) s = (s + 1) & mask;
+    table[s] = i + 1;
+  }
+  return { ids, weights, table };
+}
+
+function weightOf(v: SparseVector, id: number): number | undefined {
+  const { table, ids } = v, mask = table.length - 1;
+  for (let s = slotOf(id, mask); ; s = (s + 1) & mask) {
+    const at = table[s]!;
+    if (at === 0) return undefined;
+    if (ids[at - 1] === id) return v.weights[at - 1];
+  }
+}
+
 function addNormalized(into: Map<number, number>, feats: Map<number, number>, weight: number): void {
   let norm = 0;
   for (const v of feats.values()) norm += v * v;
@@ -25,7 +61,7 @@ function addNormalized(into: Map<number, number>, feats: Map<number, number>, we
 }
 
 /** cos(a, b) = 0.75 * cos(word stems) + 0.25 * cos(char trigrams). */
-export function lexicalVector(tokens: string[], keyText: string): Map<number, number> {
+export function lexicalVector(tokens: string[], keyText: string): SparseVector {
   const wordsF = new Map<number, number>();
   for (const t of tokens) { const h = hash32('w:' + t); wordsF.set(h, (wordsF.get(h) ?? 0) + 1); }
   const grams = new Map<number, number>();
@@ -34,26 +70,61 @@ export function lexicalVector(tokens: string[], keyText: string): Map<number, nu
   const v = new Map<number, number>();
   addNormalized(v, wordsF, WORD_WEIGHT);
   addNormalized(v, grams, GRAM_WEIGHT);
-  return v;
+  const ids = new Uint32Array(v.size), weights = new Float64Array(v.size);
+  let i = 0;
+  for (const [k, w] of v) { ids[i] = k; weights[i++] = w; }
+  return sparseVector(ids, weights);
 }
 
-export function cosine(a: Map<number, number>, b: Map<number, number>): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+/** Dot product of two L2-normalized sparse vectors: the shorter one walked, in its order, looked up in the other. */
+export function cosine(a: SparseVector, b: SparseVector): number {
+  const [small, large] = a.ids.length <= b.ids.length ? [a, b] : [b, a];
+  const { ids, weights } = small;
   let dot = 0;
-  for (const [k, v] of small) { const w = large.get(k); if (w !== undefined) dot += v * w; }
+  for (let i = 0; i < ids.length; i++) { const w = weightOf(large, ids[i]!); if (w !== undefined) dot += weights[i]! * w; }
   return dot;
+}
+
+/**
+ * A prepared text whose shape is computed on first use: every memory of a cold-loaded user needs its key, tokens
+ * and vector for the index, but only the few that are compared need the shape (scopes, tense, WordNet look-ups).
+ */
+class LexicalPrepared implements Prepared {
+  declare frame?: Frame;
+  declare analysis?: string;
+  declare dense?: Float32Array;
+  declare model?: string;
+  declare notes?: string[];
+  private computedShape?: Shape;
+
+  constructor(readonly text: string, readonly normalized: string, readonly key: string, readonly tokens: string[],
+    readonly vector: SparseVector, shape?: Shape) {
+    if (shape) this.computedShape = shape;
+  }
+
+  get shape(): Shape { return (this.computedShape ??= shapeOf(this.normalized)); }
+}
+
+/** The exact-tier key of a normalized text. */
+export function exactKey(keyText: string): string {
+  return createHash('sha1').update(keyText).digest('base64url');
 }
 
 /** `analysis`: the memory's persisted frame, read on first comparison instead of tagging the text again. */
 export function prepareLexical(text: string, analysis?: string | null): Prepared {
   const normalized = normalize(text);
   const keyText = exactKeyText(normalized);
-  const shape = shapeOf(normalized);
   // Retrieval keys on derivational roots so "dyslexic" finds "dyslexia"; the policy still sees every form.
-  const tokens = shape.toks.map((t) => root(t.s));
-  return {
-    text, normalized, tokens, shape, ...(analysis ? { analysis } : {}),
-    key: createHash('sha1').update(keyText).digest('base64url'),
-    vector: lexicalVector(tokens, keyText),
-  };
+  const tokens = contentStems(normalized).map(root);
+  const p = new LexicalPrepared(text, normalized, exactKey(keyText), tokens, lexicalVector(tokens, keyText));
+  if (analysis) p.analysis = analysis;
+  return p;
+}
+
+/** A prepared text from features computed earlier (persisted with the memory, see features.ts). */
+export function preparedFrom(text: string, f: { normalized: string; key: string; tokens: string[]; vector: SparseVector },
+  analysis?: string | null): Prepared {
+  const p = new LexicalPrepared(text, f.normalized, f.key, f.tokens, f.vector);
+  if (analysis) p.analysis = analysis;
+  return p;
 }

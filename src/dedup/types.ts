@@ -4,6 +4,7 @@ import type { PolicyThresholds } from './policy.js';
 import type { MemoryVector } from '../store/types.js';
 import type { Frame } from './frame.js';
 import type { Shape } from './shape.js';
+import type { SparseVector } from './lexical.js';
 
 /** A text made ready for comparison: normalized, keyed, featurized. */
 export interface Prepared {
@@ -13,8 +14,8 @@ export interface Prepared {
   key: string;
   /** Content tokens (stems), used by retrieval and guards. */
   tokens: string[];
-  /** Content tokens with what the guards need (negations, values, possessors, copula). */
-  shape: Shape;
+  /** Content tokens with what the guards need (negations, values, possessors, copula); computed on first read. */
+  readonly shape: Shape;
   /**
    * Subject, predicate and roles (frame.ts). Analysed on first comparison (frameFor), then kept here, so a fact
    * never compared costs no tagging; persisted with the memory once analysed.
@@ -22,8 +23,8 @@ export interface Prepared {
   frame?: Frame;
   /** The memory's persisted frame (JSON) from a cold load, parsed on first use. */
   analysis?: string;
-  /** Sparse lexical vector: feature id -> weight, L2-normalized. */
-  vector: Map<number, number>;
+  /** Sparse lexical vector (typed arrays): feature id -> weight, L2-normalized. */
+  vector: SparseVector;
   /** Dense vector from a semantic embedder, when one is configured and answered. */
   dense?: Float32Array;
   /** Model id of `dense`. */
