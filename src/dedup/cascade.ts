@@ -2,14 +2,14 @@
 // A provider that fails, times out or has its breaker open never blocks a decision: the built-in tiers decide
 // and the decision's reasons say which tier was skipped ('embedder-fallback', 'judge-fallback').
 import type { EmbedderOptions, JudgeOptions } from '../options.js';
-import type { MemoryVector } from '../store/types.js';
-import { prepareLexical } from './lexical.js';
+import { decodeFeatures } from './features.js';
+import { preparedFrom, prepareLexical } from './lexical.js';
 import { applyPolicy, DEFAULT_THRESHOLDS, type PolicyThresholds } from './policy.js';
 import { ProviderBreaker, type BreakerState, type ProviderCallOutcome } from './providers/breaker.js';
 import { OpenAIEmbedder } from './providers/embedder.js';
 import { OpenAIJudge } from './providers/judge.js';
 import { DEFAULT_SEMANTIC, semanticTier, type SemanticThresholds } from './semantic.js';
-import type { DecideOptions, Deduper, Prepared, UserIndex, Verdict } from './types.js';
+import type { DecideOptions, Deduper, IndexMemory, Prepared, UserIndex, Verdict } from './types.js';
 import { InvertedUserIndex } from './userIndex.js';
 
 export interface CascadeOptions {
@@ -78,11 +78,15 @@ export class Cascade implements Deduper {
     return ps;
   }
 
-  async createIndex(memories: { id: string; text: string; vector?: MemoryVector; analysis?: string | null }[]): Promise<UserIndex> {
+  async createIndex(memories: IndexMemory[]): Promise<UserIndex> {
     const index = new InvertedUserIndex();
     // Frames are analysed on first comparison (a persisted one of the current version is parsed then instead):
     // most of a user's memories are never a neighbour of anything in the cache's lifetime.
-    const ps = memories.map((m) => prepareLexical(m.text, m.analysis));
+    // Persisted features of the current version spare the normalisation (indexSnapshot writes back the others).
+    const ps = memories.map((m) => {
+      const f = decodeFeatures(m.features);
+      return f ? preparedFrom(m.text, f, m.analysis) : prepareLexical(m.text, m.analysis);
+    });
     if (this.embedder && ps.length) {
       // Stored vectors of the configured model are used as they are; the rest (new, or another model's after a
       // model change) are embedded now, in the embedder's batches. If the provider is down they stay lexical-only.

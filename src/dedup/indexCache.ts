@@ -6,6 +6,7 @@
 // an erase is never trusted after its tombstone expired.
 import type { Memory } from '../types.js';
 import type { Store, UserSnapshot } from '../store/types.js';
+import { encodeFeatures, FEATURE_VERSION } from './features.js';
 import type { Deduper, UserIndex } from './types.js';
 
 export interface UserState {
@@ -68,20 +69,25 @@ export class IndexCache {
 }
 
 /**
- * Builds a user's index from a snapshot, reusing the stored provider vectors; the vectors the deduper had to
- * compute (never stored, or stored for another model) are written back, so the next cold load reuses them.
+ * Builds a user's index from a snapshot, reusing the stored provider vectors and prepared features; what the
+ * deduper had to compute (vectors never stored or of another model, features never stored or of another
+ * FEATURE_VERSION) is written back, so the next cold load reuses it.
  */
 export async function indexSnapshot(store: Store, deduper: Deduper, snap: UserSnapshot, onError?: (e: unknown) => void): Promise<UserIndex> {
-  const index = await deduper.createIndex(snap.memories.map((m) => ({ id: m.id, text: m.text, vector: snap.vectors?.get(m.id), analysis: m.analysis })));
+  const index = await deduper.createIndex(snap.memories.map((m) => ({ id: m.id, text: m.text, vector: snap.vectors?.get(m.id),
+    analysis: m.analysis, features: snap.features?.get(m.id) })));
   const fresh: Parameters<Store['putVectors']>[0] = [];
+  const prepared: Parameters<Store['putFeatures']>[0] = [];
   for (const m of snap.memories) {
     const p = index.get(m.id);
     const stored = snap.vectors?.get(m.id);
     if (p?.dense && p.model && (stored?.model !== p.model || stored.vector !== p.dense)) {
       fresh.push({ memoryId: m.id, version: m.version, vector: { model: p.model, vector: p.dense } });
     }
+    if (p && snap.features?.get(m.id)?.version !== FEATURE_VERSION) prepared.push({ memoryId: m.id, version: m.version, features: encodeFeatures(p) });
   }
-  // Best effort: a failed write only means the next cold load embeds these again.
+  // Best effort: a failed write only means the next cold load computes these again.
   if (fresh.length > 0) await store.putVectors(fresh).catch((e: unknown) => onError?.(e));
+  if (prepared.length > 0) await store.putFeatures(prepared).catch((e: unknown) => onError?.(e));
   return index;
 }

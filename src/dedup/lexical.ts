@@ -98,9 +98,7 @@ class LexicalPrepared implements Prepared {
   private computedShape?: Shape;
 
   constructor(readonly text: string, readonly normalized: string, readonly key: string, readonly tokens: string[],
-    readonly vector: SparseVector, shape?: Shape) {
-    if (shape) this.computedShape = shape;
-  }
+    readonly vector: SparseVector) {}
 
   get shape(): Shape { return (this.computedShape ??= shapeOf(this.normalized)); }
 }

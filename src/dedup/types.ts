@@ -5,6 +5,7 @@ import type { MemoryVector } from '../store/types.js';
 import type { Frame } from './frame.js';
 import type { Shape } from './shape.js';
 import type { SparseVector } from './lexical.js';
+import type { StoredFeatures } from './features.js';
 
 /** A text made ready for comparison: normalized, keyed, featurized. */
 export interface Prepared {
@@ -66,14 +67,18 @@ export interface DecideOptions {
   thresholds?: PolicyThresholds;
 }
 
+/** A stored memory as an index is built from it. */
+export interface IndexMemory { id: string; text: string; vector?: MemoryVector; analysis?: string | null; features?: StoredFeatures }
+
 export interface Deduper {
   prepare(texts: string[]): Promise<Prepared[]>;
   /**
    * Builds a user's index. A memory's stored `vector` is used when it is of the configured model; the others are
    * embedded (batched) when a provider is configured. `analysis` is the memory's persisted frame (JSON), reused
-   * when its version is current.
+   * when its version is current; `features` its persisted prepared features (features.ts), reused when of the
+   * current FEATURE_VERSION, else computed again.
    */
-  createIndex(memories: { id: string; text: string; vector?: MemoryVector; analysis?: string | null }[]): Promise<UserIndex>;
+  createIndex(memories: IndexMemory[]): Promise<UserIndex>;
   decide(p: Prepared, index: UserIndex, opts?: DecideOptions): Promise<Verdict>;
   /** Provider breaker states (embedder, judge), when providers are configured. */
   providerStates?(): { embedder?: 'closed' | 'open' | 'halfOpen'; judge?: 'closed' | 'open' | 'halfOpen' };

@@ -2,7 +2,7 @@
 // as the throughput bench does), then decides CANDIDATES from candidateStream and divides the process CPU spent
 // in the engine phase by the candidates. `--profile FILE` writes a CPU profile of that phase
 // (test/bench/summariseProfile.mjs prints its top self-time entries). Not part of `npm run bench`.
-//   node test/bench/cpuProfile.mjs [--users 200] [--per-user 200] [--candidates 10000]
+//   node test/bench/cpuProfile.mjs [--users 200] [--per-user 200] [--candidates 10000] [--prewarm] [--profile FILE] [--dump FILE]
 import { join } from 'node:path';
 import { dist, engineOptions, tempDir, tick } from './lib/common.mjs';
 import { candidateStream, openSqlite, seedUsers } from './lib/seed.mjs';
@@ -16,6 +16,14 @@ const CHUNK = 1000;
 const dir = tempDir('memdedup-cpu-');
 const seedStore = await openSqlite(join(dir, 'bench.db'));
 const users = await seedUsers(seedStore, { users: USERS, perUser: PER_USER, label: `seeding ${USERS} x ${PER_USER}` });
+// --prewarm: one cold load of every user before the engine phase, which persists their prepared features
+// (as a restarted engine, or a worker taking users over, finds them); without it every load computes them.
+if (process.argv.includes('--prewarm')) {
+  const { indexSnapshot } = await dist('dedup/indexCache.js');
+  const { Cascade } = await dist('dedup/cascade.js');
+  const deduper = new Cascade({ topK: 8 });
+  for (const u of users) await indexSnapshot(seedStore, deduper, await seedStore.loadUser(u.userId));
+}
 await seedStore.close();
 const { candidates } = candidateStream(users, CANDIDATES);
 
