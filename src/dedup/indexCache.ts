@@ -15,6 +15,8 @@ export interface UserState {
   readAt: number;
   index: UserIndex;
   memories: Map<string, Memory>;
+  /** Memories whose frame was analysed after the load (adoptFrames), to be written on eviction. */
+  adopted?: Set<string>;
 }
 
 export class IndexCache {
@@ -34,6 +36,7 @@ export class IndexCache {
       const version = await this.store.userVersion(userId);
       if (version === cached.version) {
         this.hits++;
+        adoptFrames(cached, false);
         this.entries.delete(userId);
         this.entries.set(userId, cached);
         return cached;
@@ -50,7 +53,13 @@ export class IndexCache {
     };
     this.entries.delete(userId);
     this.entries.set(userId, state);
-    while (this.entries.size > this.maxUsers) this.entries.delete(this.entries.keys().next().value!);
+    while (this.entries.size > this.maxUsers) {
+      const [evicted, old] = this.entries.entries().next().value!;
+      this.entries.delete(evicted);
+      // What an evicted user's comparisons analysed is kept for its next cold load (best effort, not awaited).
+      const rows = adoptFrames(old, true);
+      if (rows.length > 0) this.store.putFeatures(rows).catch((e: unknown) => this.onError?.(e));
+    }
     return state;
   }
 
@@ -66,6 +75,29 @@ export class IndexCache {
     const n = this.hits + this.misses;
     return n === 0 ? 0 : this.hits / n;
   }
+}
+
+/**
+ * Frames are analysed on first comparison (frame.ts), so a memory loaded without one may have gained it since.
+ * Each such frame is put on the cached Memory, so the next commit that writes the memory persists it; with `rows`,
+ * the memories that still lack it in the store are returned (with their features) for a write of their own.
+ * Cheap: only the memories framed since the last call are visited.
+ */
+function adoptFrames(state: UserState, rows: true): Parameters<Store['putFeatures']>[0];
+function adoptFrames(state: UserState, rows: false): void;
+function adoptFrames(state: UserState, withRows: boolean): Parameters<Store['putFeatures']>[0] | void {
+  const adopted = (state.adopted ??= new Set());
+  for (const id of state.index.takeFramed?.() ?? []) {
+    const m = state.memories.get(id), p = state.index.get(id);
+    if (m && p?.frame && !m.analysis && p.text === m.text) { m.analysis = JSON.stringify(p.frame); adopted.add(id); }
+  }
+  if (!withRows) return;
+  const rows: Parameters<Store['putFeatures']>[0] = [];
+  for (const id of adopted) {
+    const m = state.memories.get(id), p = state.index.get(id);
+    if (m?.analysis && p && p.text === m.text) rows.push({ memoryId: id, version: m.version, features: encodeFeatures(p), analysis: m.analysis });
+  }
+  return rows;
 }
 
 /**

@@ -90,17 +90,25 @@ export function cosine(a: SparseVector, b: SparseVector): number {
  * and vector for the index, but only the few that are compared need the shape (scopes, tense, WordNet look-ups).
  */
 class LexicalPrepared implements Prepared {
-  declare frame?: Frame;
   declare analysis?: string;
   declare dense?: Float32Array;
   declare model?: string;
   declare notes?: string[];
   private computedShape?: Shape;
+  private analysedFrame?: Frame;
+  /** Told when the frame is set (the index of a memory tracks what to persist, see UserIndex.takeFramed). */
+  declare onFrame?: () => void;
 
   constructor(readonly text: string, readonly normalized: string, readonly key: string, readonly tokens: string[],
     readonly vector: SparseVector) {}
 
   get shape(): Shape { return (this.computedShape ??= shapeOf(this.normalized)); }
+
+  get frame(): Frame | undefined { return this.analysedFrame; }
+  set frame(f: Frame | undefined) {
+    this.analysedFrame = f;
+    if (f) this.onFrame?.();
+  }
 }
 
 /** The exact-tier key of a normalized text. */

@@ -24,6 +24,8 @@ export interface Prepared {
   frame?: Frame;
   /** The memory's persisted frame (JSON) from a cold load, parsed on first use. */
   analysis?: string;
+  /** Set by the index holding this text as a memory: called when its frame is analysed. */
+  onFrame?: () => void;
   /** Sparse lexical vector (typed arrays): feature id -> weight, L2-normalized. */
   vector: SparseVector;
   /** Dense vector from a semantic embedder, when one is configured and answered. */
@@ -56,6 +58,11 @@ export interface UserIndex {
   remove(id: string): void;
   /** Top-k most similar memories, best first. */
   search(p: Prepared, k: number): Neighbour[];
+  /**
+   * Ids of memories whose frame was analysed (on a comparison) since they were added or since the last call: the
+   * index cache persists those frames.
+   */
+  takeFramed?(): string[];
   /** Top-k memories by dense similarity (same model only), best first; empty without dense vectors. */
   searchDense?(p: Prepared, k: number): Neighbour[];
 }

@@ -18,6 +18,7 @@ export class InvertedUserIndex implements UserIndex {
   private readonly keys = new Map<string, string>();
   private readonly postings = new Map<string, Set<string>>();
   private dense: DenseIndex | null = null;
+  private framed: string[] = [];
 
   get size(): number { return this.items.size; }
 
@@ -28,6 +29,8 @@ export class InvertedUserIndex implements UserIndex {
   add(id: string, p: Prepared): void {
     if (this.items.has(id)) this.remove(id);
     this.items.set(id, p);
+    // A memory's frame is analysed on its first comparison; the cache persists it (takeFramed).
+    if (!p.frame) p.onFrame = () => { if (this.items.get(id) === p) this.framed.push(id); };
     if (!this.keys.has(p.key)) this.keys.set(p.key, id);
     if (p.dense && p.model) (this.dense ??= new DenseIndex()).add({ id, vector: p.dense, model: p.model });
     for (const t of new Set(p.tokens)) {
@@ -53,6 +56,12 @@ export class InvertedUserIndex implements UserIndex {
       s.delete(id);
       if (s.size === 0) this.postings.delete(t);
     }
+  }
+
+  takeFramed(): string[] {
+    const out = this.framed;
+    this.framed = [];
+    return out;
   }
 
   search(p: Prepared, k: number): Neighbour[] {
