@@ -9,12 +9,6 @@ import type { Prepared } from './types.js';
 
 export { stem, words } from './shape.js';
 
-function hash32(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
 const WORD_WEIGHT = Math.sqrt(0.75);
 const GRAM_WEIGHT = Math.sqrt(0.25);
 
@@ -60,13 +54,30 @@ function addNormalized(into: Map<number, number>, feats: Map<number, number>, we
   for (const [k, v] of feats) into.set(k, (into.get(k) ?? 0) + (v / norm) * weight);
 }
 
+// hash32 of 'w:' + token and 'g:' + trigram, without building those strings (the same values: FNV-1a runs on).
+const FNV_W = hash32Step(hash32Step(2166136261, 119), 58);
+const FNV_G = hash32Step(hash32Step(2166136261, 103), 58);
+function hash32Step(h: number, c: number): number { return Math.imul(h ^ c, 16777619); }
+function wordHash(t: string): number {
+  let h = FNV_W;
+  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+const SPACE = 32;
+/** Trigram at i of ` ${keyText} `, read from keyText itself. */
+function gramHash(keyText: string, i: number): number {
+  const n = keyText.length;
+  let h = FNV_G;
+  for (let j = i; j < i + 3; j++) h = Math.imul(h ^ (j === 0 || j === n + 1 ? SPACE : keyText.charCodeAt(j - 1)), 16777619);
+  return h >>> 0;
+}
+
 /** cos(a, b) = 0.75 * cos(word stems) + 0.25 * cos(char trigrams). */
 export function lexicalVector(tokens: string[], keyText: string): SparseVector {
   const wordsF = new Map<number, number>();
-  for (const t of tokens) { const h = hash32('w:' + t); wordsF.set(h, (wordsF.get(h) ?? 0) + 1); }
+  for (const t of tokens) { const h = wordHash(t); wordsF.set(h, (wordsF.get(h) ?? 0) + 1); }
   const grams = new Map<number, number>();
-  const s = ` ${keyText} `;
-  for (let i = 0; i + 3 <= s.length; i++) { const h = hash32('g:' + s.slice(i, i + 3)); grams.set(h, (grams.get(h) ?? 0) + 1); }
+  for (let i = 0; i + 3 <= keyText.length + 2; i++) { const h = gramHash(keyText, i); grams.set(h, (grams.get(h) ?? 0) + 1); }
   const v = new Map<number, number>();
   addNormalized(v, wordsF, WORD_WEIGHT);
   addNormalized(v, grams, GRAM_WEIGHT);
