@@ -47,14 +47,7 @@ function weightOf(v: SparseVector, id: number): number | undefined {
   }
 }
 
-function addNormalized(into: Map<number, number>, feats: Map<number, number>, weight: number): void {
-  let norm = 0;
-  for (const v of feats.values()) norm += v * v;
-  norm = Math.sqrt(norm) || 1;
-  for (const [k, v] of feats) into.set(k, (into.get(k) ?? 0) + (v / norm) * weight);
-}
-
-// hash32 of 'w:' + token and 'g:' + trigram, without building those strings (the same values: FNV-1a runs on).
+// hash32 of 'w:' + token and 'g:' + trigram (FNV-1a), without building those strings: the prefix is hashed once.
 const FNV_W = hash32Step(hash32Step(2166136261, 119), 58);
 const FNV_G = hash32Step(hash32Step(2166136261, 103), 58);
 function hash32Step(h: number, c: number): number { return Math.imul(h ^ c, 16777619); }
@@ -72,18 +65,88 @@ function gramHash(keyText: string, i: number): number {
   return h >>> 0;
 }
 
+/**
+ * Distinct hashes in first-seen order with their counts, in reused scratch arrays (no Map, no allocation per text):
+ * the same order and counts the Maps it replaced iterated.
+ */
+class Counter {
+  ids = new Uint32Array(64);
+  counts = new Float64Array(64);
+  n = 0;
+  private table = new Int32Array(256);
+  private stamp = new Int32Array(256);
+  private epoch = 0;
+
+  reset(max: number): void {
+    this.n = 0;
+    if (this.ids.length < max) { this.ids = new Uint32Array(max * 2); this.counts = new Float64Array(max * 2); }
+    if (this.table.length < max * 2) {
+      let size = this.table.length;
+      while (size < max * 2) size <<= 1;
+      this.table = new Int32Array(size);
+      this.stamp = new Int32Array(size);
+      this.epoch = 0;
+    }
+    // A slot is live only when stamped with this epoch: nothing to clear between texts.
+    if (++this.epoch > 0x7fffffff - 1) { this.stamp.fill(0); this.epoch = 1; }
+  }
+
+  add(h: number): void {
+    const mask = this.table.length - 1;
+    for (let s = slotOf(h, mask); ; s = (s + 1) & mask) {
+      if (this.stamp[s] !== this.epoch) {
+        this.stamp[s] = this.epoch;
+        this.table[s] = this.n;
+        this.ids[this.n] = h;
+        this.counts[this.n++] = 1;
+        return;
+      }
+      const at = this.table[s]!;
+      if (this.ids[at] === h) { this.counts[at]!++; return; }
+    }
+  }
+
+  /** Index of h, or -1. */
+  find(h: number): number {
+    const mask = this.table.length - 1;
+    for (let s = slotOf(h, mask); ; s = (s + 1) & mask) {
+      if (this.stamp[s] !== this.epoch) return -1;
+      const at = this.table[s]!;
+      if (this.ids[at] === h) return at;
+    }
+  }
+
+  norm(): number {
+    let norm = 0;
+    for (let i = 0; i < this.n; i++) norm += this.counts[i]! * this.counts[i]!;
+    return Math.sqrt(norm) || 1;
+  }
+}
+
+const wordCounts = new Counter();
+const gramCounts = new Counter();
+
 /** cos(a, b) = 0.75 * cos(word stems) + 0.25 * cos(char trigrams). */
 export function lexicalVector(tokens: string[], keyText: string): SparseVector {
-  const wordsF = new Map<number, number>();
-  for (const t of tokens) { const h = wordHash(t); wordsF.set(h, (wordsF.get(h) ?? 0) + 1); }
-  const grams = new Map<number, number>();
-  for (let i = 0; i + 3 <= keyText.length + 2; i++) { const h = gramHash(keyText, i); grams.set(h, (grams.get(h) ?? 0) + 1); }
-  const v = new Map<number, number>();
-  addNormalized(v, wordsF, WORD_WEIGHT);
-  addNormalized(v, grams, GRAM_WEIGHT);
-  const ids = new Uint32Array(v.size), weights = new Float64Array(v.size);
-  let i = 0;
-  for (const [k, w] of v) { ids[i] = k; weights[i++] = w; }
+  const wc = wordCounts, gc = gramCounts;
+  wc.reset(tokens.length);
+  for (const t of tokens) wc.add(wordHash(t));
+  gc.reset(keyText.length);
+  for (let i = 0; i + 3 <= keyText.length + 2; i++) gc.add(gramHash(keyText, i));
+  // Words first, then the trigrams not already there (a hash collision adds up), each scaled by its part's norm:
+  // the same sums in the same order as the Map version, so the same doubles.
+  const wn = wc.norm(), gn = gc.norm();
+  let n = wc.n;
+  for (let i = 0; i < gc.n; i++) if (wc.find(gc.ids[i]!) < 0) n++;
+  const ids = new Uint32Array(n), weights = new Float64Array(n);
+  for (let i = 0; i < wc.n; i++) { ids[i] = wc.ids[i]!; weights[i] = 0 + (wc.counts[i]! / wn) * WORD_WEIGHT; }
+  let k = wc.n;
+  for (let i = 0; i < gc.n; i++) {
+    const g = (gc.counts[i]! / gn) * GRAM_WEIGHT;
+    const at = wc.find(gc.ids[i]!);
+    if (at >= 0) weights[at] = weights[at]! + g;
+    else { ids[k] = gc.ids[i]!; weights[k++] = 0 + g; }
+  }
   return sparseVector(ids, weights);
 }
 
