@@ -1,4 +1,5 @@
 // The shape of a fact: its content tokens in order, with what the guards need to know about each.
+import { root } from './align.js';
 import { canBeVerb } from './wordnet.js';
 import { CESSATION, CESSATION_PHRASES, COPULAS, DISLIKE_PHRASES, LIGHT_VERBS, MONTHS, NEGATORS, PARTICLES, SCOPE_BREAK, SENTIMENT, STOPWORDS, WEEKDAYS } from './lexicon.js';
 
@@ -7,6 +8,8 @@ export interface Tok {
   w: string;
   /** Its stem (inflection removed). */
   s: string;
+  /** root(s): the stem without a derivational suffix (computed once here: tokenMatch compares it per pair). */
+  r: string;
   /** Position among the fact's content tokens. */
   i: number;
   /** Position among all the fact's words (stopwords included): adjacency means a phrase. */
@@ -128,7 +131,8 @@ export function shapeOf(normalized: string): Shape {
     // Times say when, not what: "lost power three days ago" does not end "three days ago".
     if (endScope > 0 && !CESSATION.has(w) && !timeWord) { ended.push(toks.length); endScope--; }
     const next = ws[k + 1];
-    toks.push({ ...(next && PHRASAL.has(next) ? { particle: next } : {}), w, s: stem(w), i: toks.length, wi: k, value: VALUE.test(w) || MONTHS.has(w) || WEEKDAYS.has(w), poss: poss > 0, sentiment: sent });
+    const st = stem(w);
+    toks.push({ ...(next && PHRASAL.has(next) ? { particle: next } : {}), w, s: st, r: root(st), i: toks.length, wi: k, value: VALUE.test(w) || MONTHS.has(w) || WEEKDAYS.has(w), poss: poss > 0, sentiment: sent });
   }
   if (DISLIKE_PHRASES.some((re) => re.test(normalized))) { sentiment = -1; negations = Math.max(0, negations - 1); }
   const polarity = sentiment * (negations % 2 ? -1 : 1);
