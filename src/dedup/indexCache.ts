@@ -86,14 +86,13 @@ export class IndexCache {
 function adoptFrames(state: UserState, rows: true): Parameters<Store['putFeatures']>[0];
 function adoptFrames(state: UserState, rows: false): void;
 function adoptFrames(state: UserState, withRows: boolean): Parameters<Store['putFeatures']>[0] | void {
-  const adopted = (state.adopted ??= new Set());
   for (const id of state.index.takeFramed?.() ?? []) {
     const m = state.memories.get(id), p = state.index.get(id);
-    if (m && p?.frame && !m.analysis && p.text === m.text) { m.analysis = JSON.stringify(p.frame); adopted.add(id); }
+    if (m && p?.frame && !m.analysis && p.text === m.text) { m.analysis = JSON.stringify(p.frame); (state.adopted ??= new Set()).add(id); }
   }
   if (!withRows) return;
   const rows: Parameters<Store['putFeatures']>[0] = [];
-  for (const id of adopted) {
+  for (const id of state.adopted ?? []) {
     const m = state.memories.get(id), p = state.index.get(id);
     if (m?.analysis && p && p.text === m.text) rows.push({ memoryId: id, version: m.version, features: encodeFeatures(p), analysis: m.analysis });
   }
