@@ -5,9 +5,11 @@
 // erased since (src/store/tombstones.ts), and an entry older than `maxAgeMs` is reloaded, so a state from before
 // an erase is never trusted after its tombstone expired.
 import type { Memory } from '../types.js';
-import type { Store, UserSnapshot } from '../store/types.js';
+import type { Store, StoredFeatures, UserSnapshot } from '../store/types.js';
 import { encodeFeatures, FEATURE_VERSION } from './features.js';
 import type { Deduper, UserIndex } from './types.js';
+
+type FeatureRow = { memoryId: string; version: number; features: StoredFeatures; analysis?: string };
 
 export interface UserState {
   version: number;
@@ -58,7 +60,7 @@ export class IndexCache {
       this.entries.delete(evicted);
       // What an evicted user's comparisons analysed is kept for its next cold load (best effort, not awaited).
       const rows = adoptFrames(old, true);
-      if (rows.length > 0) this.store.putFeatures(rows).catch((e: unknown) => this.onError?.(e));
+      if (rows.length > 0) this.store.putFeatures?.(rows)?.catch((e: unknown) => this.onError?.(e));
     }
     return state;
   }
@@ -83,15 +85,15 @@ export class IndexCache {
  * the memories that still lack it in the store are returned (with their features) for a write of their own.
  * Cheap: only the memories framed since the last call are visited.
  */
-function adoptFrames(state: UserState, rows: true): Parameters<Store['putFeatures']>[0];
+function adoptFrames(state: UserState, rows: true): FeatureRow[];
 function adoptFrames(state: UserState, rows: false): void;
-function adoptFrames(state: UserState, withRows: boolean): Parameters<Store['putFeatures']>[0] | void {
+function adoptFrames(state: UserState, withRows: boolean): FeatureRow[] | void {
   for (const id of state.index.takeFramed?.() ?? []) {
     const m = state.memories.get(id), p = state.index.get(id);
     if (m && p?.frame && !m.analysis && p.text === m.text) { m.analysis = JSON.stringify(p.frame); (state.adopted ??= new Set()).add(id); }
   }
   if (!withRows) return;
-  const rows: Parameters<Store['putFeatures']>[0] = [];
+  const rows: FeatureRow[] = [];
   for (const id of state.adopted ?? []) {
     const m = state.memories.get(id), p = state.index.get(id);
     if (m?.analysis && p && p.text === m.text) rows.push({ memoryId: id, version: m.version, features: encodeFeatures(p), analysis: m.analysis });
@@ -108,7 +110,7 @@ export async function indexSnapshot(store: Store, deduper: Deduper, snap: UserSn
   const index = await deduper.createIndex(snap.memories.map((m) => ({ id: m.id, text: m.text, vector: snap.vectors?.get(m.id),
     analysis: m.analysis, features: snap.features?.get(m.id) })));
   const fresh: Parameters<Store['putVectors']>[0] = [];
-  const prepared: Parameters<Store['putFeatures']>[0] = [];
+  const prepared: FeatureRow[] = [];
   for (const m of snap.memories) {
     const p = index.get(m.id);
     const stored = snap.vectors?.get(m.id);
@@ -119,6 +121,6 @@ export async function indexSnapshot(store: Store, deduper: Deduper, snap: UserSn
   }
   // Best effort: a failed write only means the next cold load computes these again.
   if (fresh.length > 0) await store.putVectors(fresh).catch((e: unknown) => onError?.(e));
-  if (prepared.length > 0) await store.putFeatures(prepared).catch((e: unknown) => onError?.(e));
+  if (prepared.length > 0 && store.putFeatures) await store.putFeatures(prepared).catch((e: unknown) => onError?.(e));
   return index;
 }

@@ -92,8 +92,9 @@ export interface Store {
   /**
    * Stores prepared features (and, when given, the analysed frame) computed for memories already written, on a cold
    * load; skips rows changed since `version`. A commit that changes a memory's text drops its stored features.
+   * Optional (the exported Store type stays implementable as before): without it, cold loads compute them each time.
    */
-  putFeatures(rows: { memoryId: string; version: number; features: StoredFeatures; analysis?: string }[]): Promise<void>;
+  putFeatures?(rows: { memoryId: string; version: number; features: StoredFeatures; analysis?: string }[]): Promise<void>;
   memories(userId: string, q: PageQuery & { status?: MemoryStatus | 'all' }): Promise<Page<Memory>>;
   memory(id: string): Promise<Memory | undefined>;
   events(userId: string, q: PageQuery): Promise<Page<MemdedupEvent>>;

@@ -131,9 +131,9 @@ describe.each(STORE_KINDS)('persisted features in the %s store', (kind) => {
 
     // A row changed since the load is not written (version guard); an old feature version is rewritten.
     const old = { version: FEATURE_VERSION - 1, data: encodeFeatures(prepareLexical('Plays the oboe')).data };
-    await store.putFeatures([{ memoryId: 'a', version: 1, features: old }]);
+    await store.putFeatures!([{ memoryId: 'a', version: 1, features: old }]);
     expect((await store.loadUser(u)).features?.get('a')?.version).toBe(FEATURE_VERSION);
-    await store.putFeatures([{ memoryId: 'a', version: 2, features: old }]);
+    await store.putFeatures!([{ memoryId: 'a', version: 2, features: old }]);
     expect((await store.loadUser(u)).features?.get('a')?.version).toBe(FEATURE_VERSION - 1);
     await indexSnapshot(store, deduper, await store.loadUser(u));
     expect((await store.loadUser(u)).features?.get('a')?.version).toBe(FEATURE_VERSION);
