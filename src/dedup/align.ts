@@ -44,7 +44,7 @@ export function tokenMatch(a: Tok, b: Tok): number {
   if (a.s === b.s) return 1;
   if (a.value || b.value) return 0;
   if (a.w.length >= 5 && b.w.length >= 5 && withinOneEdit(a.w, b.w)) return 0.9;
-  if (root(a.s) === root(b.s) && root(a.s) !== a.s || root(a.s) === root(b.s) && root(b.s) !== b.s) return 0.8;
+  if (a.r === b.r && (a.r !== a.s || b.r !== b.s)) return 0.8;
   if (related(a.w, b.w)) return 0.8;
   if ((a.particle && relatedPhrase(a.w, a.particle, b.w)) || (b.particle && relatedPhrase(b.w, b.particle, a.w))) return 0.8;
   return 0;

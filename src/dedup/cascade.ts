@@ -2,16 +2,15 @@
 // A provider that fails, times out or has its breaker open never blocks a decision: the built-in tiers decide
 // and the decision's reasons say which tier was skipped ('embedder-fallback', 'judge-fallback').
 import type { EmbedderOptions, JudgeOptions } from '../options.js';
-import type { MemoryVector } from '../store/types.js';
-import { frameFor } from './frame.js';
-import { prepareLexical } from './lexical.js';
+import { decodeFeatures } from './features.js';
+import { preparedFrom, prepareLexical } from './lexical.js';
 import { applyPolicy, DEFAULT_THRESHOLDS, type PolicyThresholds } from './policy.js';
 import { ProviderBreaker, type BreakerState, type ProviderCallOutcome } from './providers/breaker.js';
 import { OpenAIEmbedder } from './providers/embedder.js';
 import { OpenAIJudge } from './providers/judge.js';
 import type { Embedder, Judge } from './providers/types.js';
 import { DEFAULT_SEMANTIC, semanticTier, type SemanticThresholds } from './semantic.js';
-import type { DecideOptions, Deduper, Prepared, UserIndex, Verdict } from './types.js';
+import type { DecideOptions, Deduper, IndexMemory, Prepared, UserIndex, Verdict } from './types.js';
 import { InvertedUserIndex } from './userIndex.js';
 
 export interface CascadeOptions {
@@ -65,8 +64,10 @@ export class Cascade implements Deduper {
   }
 
   async prepare(texts: string[]): Promise<Prepared[]> {
-    // The candidate's frame is analysed here, outside the decision: it is compared and persisted with the memory.
-    const ps = texts.map((t) => { const p = prepareLexical(t); frameFor(p); return p; });
+    // The frame is not analysed here: signals() tags it on the first comparison (frameFor), so an exact duplicate or a
+    // fact with no neighbour costs no tagging (profile of issue 18: tagging was a quarter of the CPU). A compared
+    // candidate has its frame by the time decideBatch persists it.
+    const ps = texts.map((t) => prepareLexical(t));
     if (this.embedder && ps.length) {
       try {
         const vs = await this.embedder.embed(texts);
@@ -78,10 +79,15 @@ export class Cascade implements Deduper {
     return ps;
   }
 
-  async createIndex(memories: { id: string; text: string; vector?: MemoryVector; analysis?: string | null }[]): Promise<UserIndex> {
+  async createIndex(memories: IndexMemory[]): Promise<UserIndex> {
     const index = new InvertedUserIndex();
-    // A persisted frame of the current version spares the tagger on a cold load (parsed, not re-tagged).
-    const ps = memories.map((m) => { const p = prepareLexical(m.text, m.analysis); frameFor(p); return p; });
+    // Frames are analysed on first comparison (a persisted one of the current version is parsed then instead):
+    // most of a user's memories are never a neighbour of anything in the cache's lifetime.
+    // Persisted features of the current version spare the normalisation (indexSnapshot writes back the others).
+    const ps = memories.map((m) => {
+      const f = decodeFeatures(m.features);
+      return f ? preparedFrom(m.text, f, m.analysis) : prepareLexical(m.text, m.analysis);
+    });
     if (this.embedder && ps.length) {
       // Stored vectors of the configured model are used as they are; the rest (new, or another model's after a
       // model change) are embedded now, in the embedder's batches. If the provider is down they stay lexical-only.

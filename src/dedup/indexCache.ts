@@ -5,8 +5,11 @@
 // erased since (src/store/tombstones.ts), and an entry older than `maxAgeMs` is reloaded, so a state from before
 // an erase is never trusted after its tombstone expired.
 import type { Memory } from '../types.js';
-import type { Store, UserSnapshot } from '../store/types.js';
+import type { Store, StoredFeatures, UserSnapshot } from '../store/types.js';
+import { encodeFeatures, FEATURE_VERSION } from './features.js';
 import type { Deduper, UserIndex } from './types.js';
+
+type FeatureRow = { memoryId: string; version: number; features: StoredFeatures; analysis?: string };
 
 export interface UserState {
   version: number;
@@ -14,6 +17,8 @@ export interface UserState {
   readAt: number;
   index: UserIndex;
   memories: Map<string, Memory>;
+  /** Memories whose frame was analysed after the load (adoptFrames), to be written on eviction. */
+  adopted?: Set<string>;
 }
 
 export class IndexCache {
@@ -33,6 +38,7 @@ export class IndexCache {
       const version = await this.store.userVersion(userId);
       if (version === cached.version) {
         this.hits++;
+        adoptFrames(cached, false);
         this.entries.delete(userId);
         this.entries.set(userId, cached);
         return cached;
@@ -49,7 +55,13 @@ export class IndexCache {
     };
     this.entries.delete(userId);
     this.entries.set(userId, state);
-    while (this.entries.size > this.maxUsers) this.entries.delete(this.entries.keys().next().value!);
+    while (this.entries.size > this.maxUsers) {
+      const [evicted, old] = this.entries.entries().next().value!;
+      this.entries.delete(evicted);
+      // What an evicted user's comparisons analysed is kept for its next cold load (best effort, not awaited).
+      const rows = adoptFrames(old, true);
+      if (rows.length > 0) this.store.putFeatures?.(rows)?.catch((e: unknown) => this.onError?.(e));
+    }
     return state;
   }
 
@@ -68,20 +80,47 @@ export class IndexCache {
 }
 
 /**
- * Builds a user's index from a snapshot, reusing the stored provider vectors; the vectors the deduper had to
- * compute (never stored, or stored for another model) are written back, so the next cold load reuses them.
+ * Frames are analysed on first comparison (frame.ts), so a memory loaded without one may have gained it since.
+ * Each such frame is put on the cached Memory, so the next commit that writes the memory persists it; with `rows`,
+ * the memories that still lack it in the store are returned (with their features) for a write of their own.
+ * Cheap: only the memories framed since the last call are visited.
+ */
+function adoptFrames(state: UserState, rows: true): FeatureRow[];
+function adoptFrames(state: UserState, rows: false): void;
+function adoptFrames(state: UserState, withRows: boolean): FeatureRow[] | void {
+  for (const id of state.index.takeFramed?.() ?? []) {
+    const m = state.memories.get(id), p = state.index.get(id);
+    if (m && p?.frame && !m.analysis && p.text === m.text) { m.analysis = JSON.stringify(p.frame); (state.adopted ??= new Set()).add(id); }
+  }
+  if (!withRows) return;
+  const rows: FeatureRow[] = [];
+  for (const id of state.adopted ?? []) {
+    const m = state.memories.get(id), p = state.index.get(id);
+    if (m?.analysis && p && p.text === m.text) rows.push({ memoryId: id, version: m.version, features: encodeFeatures(p), analysis: m.analysis });
+  }
+  return rows;
+}
+
+/**
+ * Builds a user's index from a snapshot, reusing the stored provider vectors and prepared features; what the
+ * deduper had to compute (vectors never stored or of another model, features never stored or of another
+ * FEATURE_VERSION) is written back, so the next cold load reuses it.
  */
 export async function indexSnapshot(store: Store, deduper: Deduper, snap: UserSnapshot, onError?: (e: unknown) => void): Promise<UserIndex> {
-  const index = await deduper.createIndex(snap.memories.map((m) => ({ id: m.id, text: m.text, vector: snap.vectors?.get(m.id) })));
+  const index = await deduper.createIndex(snap.memories.map((m) => ({ id: m.id, text: m.text, vector: snap.vectors?.get(m.id),
+    analysis: m.analysis, features: snap.features?.get(m.id) })));
   const fresh: Parameters<Store['putVectors']>[0] = [];
+  const prepared: FeatureRow[] = [];
   for (const m of snap.memories) {
     const p = index.get(m.id);
     const stored = snap.vectors?.get(m.id);
     if (p?.dense && p.model && (stored?.model !== p.model || stored.vector !== p.dense)) {
       fresh.push({ memoryId: m.id, version: m.version, vector: { model: p.model, vector: p.dense } });
     }
+    if (p && snap.features?.get(m.id)?.version !== FEATURE_VERSION) prepared.push({ memoryId: m.id, version: m.version, features: encodeFeatures(p) });
   }
-  // Best effort: a failed write only means the next cold load embeds these again.
+  // Best effort: a failed write only means the next cold load computes these again.
   if (fresh.length > 0) await store.putVectors(fresh).catch((e: unknown) => onError?.(e));
+  if (prepared.length > 0 && store.putFeatures) await store.putFeatures(prepared).catch((e: unknown) => onError?.(e));
   return index;
 }

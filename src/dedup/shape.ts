@@ -1,4 +1,5 @@
 // The shape of a fact: its content tokens in order, with what the guards need to know about each.
+import { root } from './align.js';
 import { canBeVerb } from './wordnet.js';
 import { CESSATION, CESSATION_PHRASES, COPULAS, DISLIKE_PHRASES, LIGHT_VERBS, MONTHS, NEGATORS, PARTICLES, SCOPE_BREAK, SENTIMENT, STOPWORDS, WEEKDAYS } from './lexicon.js';
 
@@ -7,6 +8,8 @@ export interface Tok {
   w: string;
   /** Its stem (inflection removed). */
   s: string;
+  /** root(s): the stem without a derivational suffix (computed once here: tokenMatch compares it per pair). */
+  r: string;
   /** Position among the fact's content tokens. */
   i: number;
   /** Position among all the fact's words (stopwords included): adjacency means a phrase. */
@@ -72,6 +75,30 @@ export function words(normalized: string): string[] {
   return normalized.split(/[^\p{L}\p{N}':.$]+/u).map((w) => w.replace(/^[':.]+|[':.]+$/g, '')).filter(Boolean);
 }
 
+/** Written as a possessor: "sister's" (2), "parents'" (1) characters to drop; 0 otherwise. */
+const possessive = (w: string): number => (w.endsWith("'s") ? 2 : w.endsWith("s'") ? 1 : 0);
+
+/** The word as a content token (possessive and apostrophes removed), or '' for a structure word. */
+function contentForm(w: string, poss: number): string {
+  const c = (poss ? w.slice(0, -poss) : w).replace(/'/g, '');
+  return !c || STOPWORDS.has(c) || LIGHT_VERBS.has(c) ? '' : c;
+}
+
+/**
+ * The stems of shapeOf(normalized).toks, in order, without the rest of the shape (scopes, tense, WordNet
+ * look-ups): what the index needs for every memory on a cold load, where the full shape is needed only for the
+ * few that are compared. Must filter exactly as shapeOf does (test/dedup/lazyFeatures.test.ts checks it).
+ */
+export function contentStems(normalized: string): string[] {
+  const out: string[] = [];
+  for (const w of words(normalized)) {
+    if (NEGATORS.has(w)) continue;
+    const c = contentForm(w, possessive(w));
+    if (c) out.push(stem(c));
+  }
+  return out;
+}
+
 const VALUE = /^(?:\$?\d[\d.,:/]*(?:st|nd|rd|th|s|k)?|\d+)$/;
 
 export function shapeOf(normalized: string): Shape {
@@ -94,10 +121,9 @@ export function shapeOf(normalized: string): Shape {
     }
     if (COPULAS.has(w) && copulaAt < 0) copulaAt = toks.length;
     if ((COPULAS.has(w) || w === 'been' || w === 'being' || w === 'get' || w === 'gets' || w === 'got') && isParticiple(ws[k + 1] ?? '')) passive = true;
-    let poss = false;
-    if (/'s$/.test(w)) { w = w.slice(0, -2); poss = true; } else if (/s'$/.test(w)) { w = w.slice(0, -1); poss = true; }
-    w = w.replace(/'/g, '');
-    if (!w || STOPWORDS.has(w) || LIGHT_VERBS.has(w)) continue;
+    const poss = possessive(w);
+    w = contentForm(w, poss);
+    if (!w) continue;
     const sent = SENTIMENT.get(w) ?? 0;
     if (sent) sentiment = sent;
     if (negScope > 0) { negated.push(toks.length); negScope--; }
@@ -105,7 +131,8 @@ export function shapeOf(normalized: string): Shape {
     // Times say when, not what: "lost power three days ago" does not end "three days ago".
     if (endScope > 0 && !CESSATION.has(w) && !timeWord) { ended.push(toks.length); endScope--; }
     const next = ws[k + 1];
-    toks.push({ ...(next && PHRASAL.has(next) ? { particle: next } : {}), w, s: stem(w), i: toks.length, wi: k, value: VALUE.test(w) || MONTHS.has(w) || WEEKDAYS.has(w), poss, sentiment: sent });
+    const st = stem(w);
+    toks.push({ ...(next && PHRASAL.has(next) ? { particle: next } : {}), w, s: st, r: root(st), i: toks.length, wi: k, value: VALUE.test(w) || MONTHS.has(w) || WEEKDAYS.has(w), poss: poss > 0, sentiment: sent });
   }
   if (DISLIKE_PHRASES.some((re) => re.test(normalized))) { sentiment = -1; negations = Math.max(0, negations - 1); }
   const polarity = sentiment * (negations % 2 ? -1 : 1);

@@ -18,6 +18,7 @@ export class InvertedUserIndex implements UserIndex {
   private readonly keys = new Map<string, string>();
   private readonly postings = new Map<string, Set<string>>();
   private dense: DenseIndex | null = null;
+  private framed: string[] = [];
 
   get size(): number { return this.items.size; }
 
@@ -28,6 +29,8 @@ export class InvertedUserIndex implements UserIndex {
   add(id: string, p: Prepared): void {
     if (this.items.has(id)) this.remove(id);
     this.items.set(id, p);
+    // A memory's frame is analysed on its first comparison; the cache persists it (takeFramed).
+    if (!p.frame) p.onFrame = () => { if (this.items.get(id) === p) this.framed.push(id); };
     if (!this.keys.has(p.key)) this.keys.set(p.key, id);
     if (p.dense && p.model) (this.dense ??= new DenseIndex()).add({ id, vector: p.dense, model: p.model });
     for (const t of new Set(p.tokens)) {
@@ -55,11 +58,24 @@ export class InvertedUserIndex implements UserIndex {
     }
   }
 
+  takeFramed(): string[] {
+    const out = this.framed;
+    this.framed = [];
+    return out;
+  }
+
   search(p: Prepared, k: number): Neighbour[] {
     // Rarest tokens first; each shared token adds its rarity to a memory's tally. Lists longer than
     // MAX_LIST (very common words) are not walked once there are candidates: they say little and cost most.
-    const lists = [...new Set(p.tokens)].map((t) => this.postings.get(t)).filter((s): s is Set<string> => !!s)
-      .sort((a, b) => a.size - b.size);
+    const lists: Set<string>[] = [];
+    const seen = new Set<string>();
+    for (const t of p.tokens) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+      const s = this.postings.get(t);
+      if (s) lists.push(s);
+    }
+    lists.sort((a, b) => a.size - b.size);
     const tally = new Map<string, number>();
     for (const list of lists) {
       if (tally.size > 0 && list.size > MAX_LIST) break;
@@ -77,13 +93,21 @@ export class InvertedUserIndex implements UserIndex {
     // ("a musical instrument" / "a cello").
     let ids = this.items.size <= SMALL_USER ? [...this.items.keys()] : [...tally.keys()];
     if (ids.length > RERANK) ids = ids.sort((a, b) => tally.get(b)! - tally.get(a)!).slice(0, RERANK);
-    const out: Neighbour[] = [];
-    for (const id of ids) {
-      const q = this.items.get(id)!;
-      out.push({ id, prepared: q, score: cosine(p.vector, q.vector) });
+    // Scores in a typed array and only the k best as Neighbours; ties keep the retrieval order (as a stable sort did).
+    const n = ids.length;
+    const scores = new Float64Array(n);
+    const qs: Prepared[] = new Array(n);
+    const order: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const q = this.items.get(ids[i]!)!;
+      qs[i] = q;
+      scores[i] = cosine(p.vector, q.vector);
+      order[i] = i;
     }
-    out.sort((a, b) => b.score - a.score);
-    return out.slice(0, k);
+    order.sort((a, b) => scores[b]! - scores[a]! || a - b);
+    const out: Neighbour[] = [];
+    for (let r = 0; r < Math.min(k, n); r++) { const i = order[r]!; out.push({ id: ids[i]!, prepared: qs[i]!, score: scores[i]! }); }
+    return out;
   }
 
   searchDense(p: Prepared, k: number): Neighbour[] {

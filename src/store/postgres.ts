@@ -15,10 +15,10 @@ import { importRows, type ImportRows } from './pgImport.js';
 import { CHUNK, chunks, values, type PgTables } from './pgSql.js';
 import { PgWake } from './pgWake.js';
 import { PG_MIGRATIONS, pgSchemaName } from './postgresSchema.js';
-import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_ARITY, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToVectors,
+import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_ARITY, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToFeatures, rowsToVectors,
   vectorParams } from './rows.js';
 import { checkTombstone, refusedSince, tombstoneKey, UserErasedError } from './tombstones.js';
-import type { BatchCommit, JournalFailure, MemoryVector, Page, PageQuery, Store, StoreTiming, UserSnapshot } from './types.js';
+import type { BatchCommit, JournalFailure, MemoryVector, Page, StoredFeatures, PageQuery, Store, StoreTiming, UserSnapshot } from './types.js';
 
 type Row = Record<string, unknown>;
 export type PostgresStoreOptions = Extract<StoreOptions, { kind: 'postgres' }>;
@@ -229,7 +229,20 @@ export class PostgresStore implements Store {
     const snap: UserSnapshot = { version: Number(rows[0]?.user_version ?? 0), memories: found.map(rowToMemory) };
     const vectors = rowsToVectors(found);
     if (vectors) snap.vectors = vectors;
+    const features = rowsToFeatures(found);
+    if (features) snap.features = features;
     return snap;
+  }
+
+  async putFeatures(rows: { memoryId: string; version: number; features: StoredFeatures; analysis?: string }[]): Promise<void> {
+    for (const part of chunks(rows)) {
+      // The frame only fills a gap: a commit's analysis (of the text it wrote) is never overwritten.
+      await this.q(`UPDATE ${this.t.memories} AS m SET features = v.features, feature_version = v.fv, analysis = coalesce(m.analysis, v.analysis)
+        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::text[]) AS v(id, version, features, fv, analysis)
+        WHERE m.id = v.id AND m.version = v.version`,
+      [part.map((r) => r.memoryId), part.map((r) => r.version), part.map((r) => r.features.data), part.map((r) => r.features.version),
+        part.map((r) => r.analysis ?? null)]);
+    }
   }
 
   async putVectors(rows: { memoryId: string; version: number; vector: MemoryVector }[]): Promise<void> {
@@ -286,7 +299,8 @@ export class PostgresStore implements Store {
           await c.query(`INSERT INTO ${this.t.memories} AS m (${MEMORY_COLUMNS}, ${VECTOR_COLUMNS}, pos) VALUES ${values(part.length, MEMORY_ARITY + 4)}
             ON CONFLICT (id) DO UPDATE SET text = excluded.text, analysis = excluded.analysis, status = excluded.status, version = excluded.version,
             seen_count = excluded.seen_count, needs_recheck = excluded.needs_recheck, sources = excluded.sources, updated_at = excluded.updated_at,
-            ${keep('embedding_model')}, ${keep('embedding_dims')}, ${keep('embedding')}`,
+            ${keep('embedding_model')}, ${keep('embedding_dims')}, ${keep('embedding')},
+            features = CASE WHEN m.text = excluded.text THEN m.features END, feature_version = CASE WHEN m.text = excluded.text THEN m.feature_version END`,
           part.flatMap((m) => [...memoryParams(m), ...vectorParams(b.vectors?.get(m.id)), ++pos]));
         }
         for (const part of chunks(b.events)) {

@@ -102,6 +102,13 @@ export const PG_MIGRATIONS: string[] = [
   // 5 (issue 13): the analysed form of each memory (its dedup frame, JSON with its own version), so a cold index load
   // does not re-analyse every memory. NULL for rows written before: those are analysed on load as before.
   `ALTER TABLE {s}.memories ADD COLUMN IF NOT EXISTS analysis text;`,
+  // 6 (issue 18): each memory's prepared dedup features (normalized text, key, tokens, lexical vector; JSON) and the
+  // feature version they were computed at, so a cold index load does not re-normalise. Written back on the first
+  // cold load that computes them; dropped by a commit that changes the text; another version is recomputed.
+  `
+  ALTER TABLE {s}.memories ADD COLUMN IF NOT EXISTS features text;
+  ALTER TABLE {s}.memories ADD COLUMN IF NOT EXISTS feature_version integer;
+  `,
 ];
 
 export const DEFAULT_PG_SCHEMA = 'memdedup';

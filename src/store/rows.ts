@@ -1,6 +1,6 @@
 // Row <-> glossary mapping shared by every SQL store (column names are the same in each).
 import type { Candidate, MemdedupEvent, Memory, Priority } from '../types.js';
-import type { MemoryVector } from './types.js';
+import type { MemoryVector, StoredFeatures } from './types.js';
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v));
@@ -68,6 +68,19 @@ export function rowToVector(r: Row): MemoryVector | undefined {
   if (!bytes || !r.embedding_model || !(dims > 0) || bytes.byteLength !== dims * 4) return undefined;
   // Copy into a fresh buffer: a driver's Buffer may sit at an offset that is not a multiple of 4.
   return { model: String(r.embedding_model), vector: new Float32Array(new Uint8Array(bytes).buffer) };
+}
+
+/** Prepared-feature columns of a memory row (migration 6), written by putFeatures and dropped when the text changes. */
+export const FEATURE_COLUMNS = 'features, feature_version';
+
+/** Stored features of a user's rows, by memory id (any version: the deduper decides what it can reuse). */
+export function rowsToFeatures(rows: Row[]): Map<string, StoredFeatures> | undefined {
+  let out: Map<string, StoredFeatures> | undefined;
+  for (const r of rows) {
+    if (r.features === null || r.features === undefined || r.feature_version === null || r.feature_version === undefined) continue;
+    (out ??= new Map()).set(String(r.id), { version: num(r.feature_version), data: String(r.features) });
+  }
+  return out;
 }
 
 /** Vectors of a user's rows, by memory id; undefined when none has one (so an empty snapshot stays `{version, memories}`). */

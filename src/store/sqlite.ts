@@ -4,13 +4,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Candidate, MemdedupEvent, Memory } from '../types.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
-import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_ARITY, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToVectors,
+import { EVENT_COLUMNS, EVENT_PARAMS, MEMORY_ARITY, MEMORY_COLUMNS, VECTOR_COLUMNS, eventParams, memoryParams, rowToCandidate, rowToEvent, rowToMemory, rowsToFeatures, rowsToVectors,
   vectorParams } from './rows.js';
 import { partitionOf } from '../core/partition.js';
 import { SqliteCheckpointer } from './sqliteCheckpointer.js';
 import { SQLITE_MIGRATIONS } from './sqliteSchema.js';
 import { checkTombstone, tombstoneKey, UserErasedError } from './tombstones.js';
-import type { BatchCommit, JournalFailure, MemoryVector, Page, PageQuery, Partition, Store, UserSnapshot } from './types.js';
+import type { BatchCommit, JournalFailure, MemoryVector, Page, PageQuery, Partition, StoredFeatures, Store, UserSnapshot } from './types.js';
 
 type Row = Record<string, unknown>;
 const qs = (n: number) => Array.from({ length: n }, () => '?').join(',');
@@ -87,8 +87,12 @@ export class SqliteStore implements Store {
         seen_count = excluded.seen_count, needs_recheck = excluded.needs_recheck, sources = excluded.sources, updated_at = excluded.updated_at,
         embedding_model = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding_model WHEN memories.text = excluded.text THEN memories.embedding_model END,
         embedding_dims = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding_dims WHEN memories.text = excluded.text THEN memories.embedding_dims END,
-        embedding = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding WHEN memories.text = excluded.text THEN memories.embedding END`),
+        embedding = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding WHEN memories.text = excluded.text THEN memories.embedding END,
+        features = CASE WHEN memories.text = excluded.text THEN memories.features END,
+        feature_version = CASE WHEN memories.text = excluded.text THEN memories.feature_version END`),
       putVector: d.prepare(`UPDATE memories SET embedding_model = ?, embedding_dims = ?, embedding = ? WHERE id = ? AND version = ?`),
+      // The frame only fills a gap: a commit's analysis (of the text it wrote) is never overwritten.
+      putFeatures: d.prepare(`UPDATE memories SET features = ?, feature_version = ?, analysis = coalesce(analysis, ?) WHERE id = ? AND version = ?`),
       tombstone: d.prepare(`SELECT erased_at FROM tombstones WHERE user_hash = ?`),
       writeTombstone: d.prepare(`INSERT INTO tombstones (user_hash, erased_at) VALUES (?, ?)
         ON CONFLICT(user_hash) DO UPDATE SET erased_at = max(erased_at, excluded.erased_at)`),
@@ -172,7 +176,15 @@ export class SqliteStore implements Store {
       const snap: UserSnapshot = { version: Number((this.st.version.get(userId) as Row | undefined)?.version ?? 0), memories: rows.map(rowToMemory) };
       const vectors = rowsToVectors(rows);
       if (vectors) snap.vectors = vectors;
+      const features = rowsToFeatures(rows);
+      if (features) snap.features = features;
       return snap;
+    })();
+  }
+
+  async putFeatures(rows: { memoryId: string; version: number; features: StoredFeatures; analysis?: string }[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const r of rows) this.st.putFeatures.run(r.features.data, r.features.version, r.analysis ?? null, r.memoryId, r.version);
     })();
   }
 

@@ -75,4 +75,11 @@ export const SQLITE_MIGRATIONS: string[] = [
   // 5 (issue 13): the analysed form of each memory (its dedup frame, JSON with its own version), so a cold index load
   // does not re-analyse every memory. NULL for rows written before: those are analysed on load as before.
   `ALTER TABLE memories ADD COLUMN analysis TEXT;`,
+  // 6 (issue 18): each memory's prepared dedup features (normalized text, key, tokens, lexical vector; JSON) and the
+  // feature version they were computed at, so a cold index load does not re-normalise. Written back on the first
+  // cold load that computes them; dropped by a commit that changes the text; another version is recomputed.
+  `
+  ALTER TABLE memories ADD COLUMN features TEXT;
+  ALTER TABLE memories ADD COLUMN feature_version INTEGER;
+  `,
 ];

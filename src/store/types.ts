@@ -24,7 +24,12 @@ export interface UserSnapshot {
   memories: Memory[];
   /** Stored provider vectors by memory id; absent when no memory has one. */
   vectors?: Map<string, MemoryVector>;
+  /** Stored prepared features (src/dedup/features.ts) by memory id, of any version; absent when no memory has them. */
+  features?: Map<string, StoredFeatures>;
 }
+
+/** A memory's prepared dedup features as stored: the feature version they were computed at, and their encoding. */
+export interface StoredFeatures { version: number; data: string }
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -69,6 +74,12 @@ export interface Store {
   commit(batch: BatchCommit): Promise<boolean>;
   /** Stores vectors computed for memories already written (a cold load, a model change); skips rows changed since `version`. */
   putVectors(rows: { memoryId: string; version: number; vector: MemoryVector }[]): Promise<void>;
+  /**
+   * Stores prepared features (and, when given, the analysed frame) computed for memories already written, on a cold
+   * load; skips rows changed since `version`. A commit that changes a memory's text drops its stored features.
+   * Optional (the exported Store type stays implementable as before): without it, cold loads compute them each time.
+   */
+  putFeatures?(rows: { memoryId: string; version: number; features: StoredFeatures; analysis?: string }[]): Promise<void>;
   memories(userId: string, q: PageQuery & { status?: MemoryStatus | 'all' }): Promise<Page<Memory>>;
   memory(id: string): Promise<Memory | undefined>;
   events(userId: string, q: PageQuery): Promise<Page<MemdedupEvent>>;

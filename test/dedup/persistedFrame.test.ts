@@ -5,7 +5,7 @@ import { FRAME_VERSION, frameOf } from '../../src/dedup/frame.js';
 import { testEngine } from '../helpers/engine.js';
 
 describe('persisted frames', () => {
-  it('a decided memory carries its frame, of the current version', async () => {
+  it('a compared memory carries its frame, of the current version', async () => {
     const { engine } = await testEngine();
     try {
       await engine.submit({ userId: 'pf', text: 'Plays the oboe' }).decided;
@@ -15,7 +15,12 @@ describe('persisted frames', () => {
       const second = ms.find((m) => m.id === d.memoryId)!;
       expect(JSON.parse(second.analysis!)).toEqual(frameOf('Her godson plays the oboe'));
       expect(JSON.parse(second.analysis!).v).toBe(FRAME_VERSION);
-      expect(JSON.parse(ms.find((m) => m.id !== d.memoryId)!.analysis!)).toEqual(frameOf('Plays the oboe'));
+      // The first memory was analysed only when the second candidate was compared with it (frames are lazy): its
+      // frame rides on the cached memory and is written by the next commit that touches it.
+      expect(ms.find((m) => m.id !== d.memoryId)!.analysis).toBeUndefined();
+      await engine.submit({ userId: 'pf', text: 'plays the oboe.' }).decided;
+      const first = (await engine.memories('pf')).find((m) => m.id !== d.memoryId)!;
+      expect(JSON.parse(first.analysis!)).toEqual(frameOf('Plays the oboe'));
     } finally {
       await engine.close();
     }
