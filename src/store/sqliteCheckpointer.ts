@@ -13,6 +13,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 1000');
+// Below the host's thread in the scheduler (Linux; see src/worker/priority.ts): a checkpoint can wait, the chat cannot.
+try { require('node:os').setPriority(Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()), 10); } catch { /* not Linux */ }
 const tick = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or closing: next tick */ } };
 const timer = setInterval(tick, workerData.intervalMs);
 parentPort.on('message', (m) => { if (m === 'stop') { clearInterval(timer); tick(); db.close(); process.exit(0); } });

@@ -9,6 +9,7 @@ import { FlagCounts, countFlagEvaluations } from '../metrics/flagCounts.js';
 import type { ResolvedOptions } from '../options.js';
 import { openStore } from '../store/index.js';
 import { loadHooks } from './hooks.js';
+import { lowerThreadPriority } from './priority.js';
 import { Outbox, RelayEvents } from './outbox.js';
 import { STATUS_MS, toWire, type CallMap, type CallName, type HostMessage, type WorkerInit } from './protocol.js';
 
@@ -17,6 +18,7 @@ const init = workerData as WorkerInit;
 const outbox = new Outbox(port);
 
 async function start(): Promise<void> {
+  lowerThreadPriority();
   const options = { ...init.options, logger: undefined, registry: undefined } as ResolvedOptions;
   const events = new RelayEvents(outbox);
   const flags = new ReplicaFlags(init.flags);
