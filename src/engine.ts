@@ -138,7 +138,7 @@ export class Engine {
       options: this.options, store: hooks.store ? hooks.store(this.store, 0) : this.store, flags: this.flags,
       deduper: hooks.deduper ? hooks.deduper(this.deduper, 0) : this.deduper,
       emitter: this.emitter, instanceId: this.instanceId,
-      sink: hostSink(s, this.emitter, (rows) => { for (const c of rows) s.accepted(c.id); return rows; }),
+      sink: hostSink(s, this.emitter),
       warn: (obj, msg) => this.logger.warn(obj, msg),
     });
     if (internals.background !== false) core.start();

@@ -2,16 +2,12 @@
 // engine's emitter, for a Core in this thread and for the messages of a worker's Core alike.
 import type { EngineEvents } from '../engineEvents.js';
 import { storeRejection, type Submissions } from '../intake/submissions.js';
-import type { Candidate } from '../types.js';
 import type { CoreSink } from './core.js';
 
-/**
- * Answers the host's promises and emits the per-candidate events. `accept` marks rows durable and answers those
- * whose 'submitted' event is due (inline: the rows themselves; from a worker: the host's copies).
- */
-export function hostSink(s: Submissions, emitter: EngineEvents, accept: (rows: Candidate[]) => Candidate[]): CoreSink {
+/** Answers the host's promises and emits the per-candidate events. */
+export function hostSink(s: Submissions, emitter: EngineEvents): CoreSink {
   return {
-    accepted: (rows) => { for (const c of accept(rows)) emitter.safeEmit('submitted', { candidate: c, status: 'accepted' }); },
+    accepted: (rows) => { for (const c of rows) if (s.accepted(c.id)) emitter.safeEmit('submitted', { candidate: c, status: 'accepted' }); },
     rejected: (c, message) => {
       const r = storeRejection(c, message);
       s.decided(c.id, r.decision, r.acceptance);

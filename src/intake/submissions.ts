@@ -6,19 +6,29 @@
 // - one small record per candidate in flight, and none once it is decided;
 // - the promises are made only when the host reads `accepted` or `decided`; an answer that came first is kept
 //   on the record and the promise is made resolved;
-// - the candidate itself is kept only until it is durable: a worker that dies before its group commit loses
-//   its buffer, and the host gives those candidates to the restarted worker. After that the journal holds them.
+// - no candidate objects: inline, the core holds them; for a worker, the host keeps the JSON text of what it posted
+//   (one string per worker per tick, `PostedBatch`) until every candidate in it is durable, so a worker that dies
+//   before its group commit loses nothing. After that the journal holds them.
 import type { Acceptance, Candidate, Decision, Submission } from '../types.js';
 
 export const DURABLE: Acceptance = Object.freeze({ durable: true });
 const NOT_ACCEPTED: Acceptance = Object.freeze({ durable: false });
 
+/** Candidates posted to a worker in one message, kept as their JSON text until all are durable (or answered). */
+export interface PostedBatch {
+  readonly json: string;
+  /** Candidates of the batch not durable yet. */
+  left: number;
+  /** Called once `left` reaches 0. */
+  done(): void;
+}
+
 /** One candidate in flight, as the host sees it. */
 export interface Pending {
   readonly id: string;
   readonly userId: string;
-  /** Until durable: the candidate, to hand again to a restarted worker. Dropped once accepted. */
-  candidate: Candidate | undefined;
+  /** Until durable, in worker mode: the posted batch that holds it. */
+  batch?: PostedBatch;
   /** The answers, once known. */
   acceptance?: Acceptance;
   decision?: Decision;
@@ -76,21 +86,42 @@ export class Submissions {
   }
 
   add(c: Candidate): Submission {
-    const p: Pending = { id: c.id, userId: c.userId, candidate: c };
+    const p: Pending = { id: c.id, userId: c.userId };
     this.pending.set(c.id, p);
     return new LazySubmission(p);
   }
 
-  /** The candidate is durable; answers with it (for the 'submitted' event), once. */
-  accepted(id: string): Candidate | undefined {
+  /** Whether `id` is in flight and not durable yet; if so, `batch` now holds it (and counts it). */
+  hold(id: string, batch: PostedBatch): boolean {
     const p = this.pending.get(id);
-    if (!p || p.acceptance) return undefined;
-    const c = p.candidate;
-    p.candidate = undefined;
+    if (!p || p.acceptance) return false;
+    p.batch = batch;
+    batch.left++;
+    return true;
+  }
+
+  /** Whether `id` is in flight and not durable yet. */
+  notDurable(id: string): boolean {
+    const p = this.pending.get(id);
+    return p !== undefined && p.acceptance === undefined;
+  }
+
+  private release(p: Pending): void {
+    const b = p.batch;
+    if (!b) return;
+    p.batch = undefined;
+    if (--b.left === 0) b.done();
+  }
+
+  /** The candidate is durable (once). */
+  accepted(id: string): boolean {
+    const p = this.pending.get(id);
+    if (!p || p.acceptance) return false;
+    this.release(p);
     p.acceptance = DURABLE;
     p.resolveAccepted?.(DURABLE);
     p.resolveAccepted = undefined;
-    return c;
+    return true;
   }
 
   /** Answers both promises and forgets the candidate. Unknown ids (rows another worker or process took) are ignored. */
@@ -98,24 +129,17 @@ export class Submissions {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    p.candidate = undefined;
+    this.release(p);
     if (!p.acceptance) { p.acceptance = acceptance; p.resolveAccepted?.(acceptance); }
     p.decision = d;
     p.resolveDecided?.(d);
     p.resolveAccepted = p.resolveDecided = undefined;
   }
 
-  /** Candidates of these users (all when omitted) handed over but not yet durable, in submit order. */
-  notDurable(owns: (userId: string) => boolean = () => true): Candidate[] {
-    const out: Candidate[] = [];
-    for (const p of this.pending.values()) if (p.candidate && owns(p.userId)) out.push(p.candidate);
-    return out;
-  }
-
   /** Ids of durable candidates still undecided, of these users. */
   durableIds(owns: (userId: string) => boolean = () => true): string[] {
     const out: string[] = [];
-    for (const p of this.pending.values()) if (!p.candidate && owns(p.userId)) out.push(p.id);
+    for (const p of this.pending.values()) if (p.acceptance && owns(p.userId)) out.push(p.id);
     return out;
   }
 

@@ -7,6 +7,7 @@ import { createDeduper } from '../core/deduper.js';
 import { ReplicaFlags } from '../flags/replica.js';
 import { FlagCounts, countFlagEvaluations } from '../metrics/flagCounts.js';
 import type { ResolvedOptions } from '../options.js';
+import type { Candidate } from '../types.js';
 import { openStore } from '../store/index.js';
 import { loadHooks } from './hooks.js';
 import { lowerThreadPriority } from './priority.js';
@@ -31,7 +32,7 @@ async function start(): Promise<void> {
   const deduper = hooks.deduper ? hooks.deduper(base, init.index) : base;
   const core = new Core({
     options, store, flags, deduper, emitter: events, sink: outbox, instanceId: init.instanceId,
-    partition: { index: init.index, count: init.count },
+    partition: { index: init.index, count: init.count }, worker: true,
     warn: (obj, msg) => outbox.push({ k: 'log', level: 'warn', obj, msg }),
   });
   outbox.status = () => core.status();
@@ -66,7 +67,7 @@ async function start(): Promise<void> {
   port.on('message', (m: HostMessage) => {
     switch (m.t) {
       case 'submit':
-        for (const c of m.rows) core.enqueue(c);
+        for (const c of JSON.parse(m.json) as Candidate[]) core.enqueue(c);
         return;
       case 'flags':
         flags.replace(m.flags);

@@ -33,7 +33,7 @@ export class Outbox implements CoreSink {
   }
 
   accepted(rows: Candidate[]): void {
-    if (rows.length) this.push({ k: 'acc', ids: rows.map((c) => c.id) });
+    if (rows.length) this.push({ k: 'acc', rows });
   }
 
   rejected(c: Candidate, message: string): void {

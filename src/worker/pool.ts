@@ -12,7 +12,7 @@ import { eventToDecision } from '../dedup/decideBatch.js';
 import type { EngineEvents } from '../engineEvents.js';
 import { coerceError, MemdedupError } from '../errors.js';
 import type { Flags } from '../flags/types.js';
-import type { Submissions } from '../intake/submissions.js';
+import type { PostedBatch, Submissions } from '../intake/submissions.js';
 import { hostSink } from '../core/hostSink.js';
 import type { Store } from '../store/types.js';
 import type { Candidate } from '../types.js';
@@ -56,6 +56,8 @@ class Slot {
   ready = false;
   /** Candidates for this worker not posted yet (this tick's, or waiting for a restart). */
   outbox: Candidate[] = [];
+  /** Posted, not all durable yet: what a restarted worker is given again. */
+  readonly unconfirmed = new Set<PostedBatch>();
   status: CoreStatus = EMPTY_STATUS;
   readonly calls = new Map<number, Call>();
   /** Waiting for this worker to be ready (a call made during a restart). */
@@ -89,7 +91,7 @@ export class WorkerPool implements Backend {
   private readonly sink: CoreSink;
 
   constructor(private readonly o: PoolOptions) {
-    this.sink = hostSink(o.host.submissions, o.host.emitter, (rows) => rows);
+    this.sink = hostSink(o.host.submissions, o.host.emitter);
     this.slots = Array.from({ length: o.workers }, (_, i) => new Slot(i));
     const push = (): void => { const flags = this.flagState(); for (const s of this.slots) this.post(s, { t: 'flags', flags }); };
     o.host.flags.on('changed', push);
@@ -154,7 +156,19 @@ export class WorkerPool implements Backend {
     if (!s.ready || s.outbox.length === 0) return;
     const rows = s.outbox;
     s.outbox = [];
-    this.post(s, { t: 'submit', rows });
+    const json = JSON.stringify(rows);
+    const batch: PostedBatch = { json, left: 0, done: () => s.unconfirmed.delete(batch) };
+    for (const c of rows) this.o.host.submissions.hold(c.id, batch);
+    if (batch.left > 0) s.unconfirmed.add(batch);
+    this.post(s, { t: 'submit', json });
+  }
+
+  /** What was posted to `s` and is not durable yet, in submit order; the batches are forgotten. */
+  private takeUnconfirmed(s: Slot): Candidate[] {
+    const out: Candidate[] = [];
+    for (const b of s.unconfirmed) for (const c of JSON.parse(b.json) as Candidate[]) if (this.o.host.submissions.notDurable(c.id)) out.push(c);
+    s.unconfirmed.clear();
+    return out;
   }
 
   private post(s: Slot, m: HostMessage): void {
@@ -205,12 +219,7 @@ export class WorkerPool implements Backend {
   private apply(s: Slot, item: OutItem): void {
     const h = this.o.host;
     switch (item.k) {
-      case 'acc': {
-        const rows: Candidate[] = [];
-        for (const id of item.ids) { const c = h.submissions.accepted(id); if (c) rows.push(c); }
-        this.sink.accepted(rows);
-        return;
-      }
+      case 'acc': this.sink.accepted(item.rows); return;
       case 'rej': this.sink.rejected(item.c, item.message); return;
       case 'dec': this.sink.decided(item.c, item.d, item.ev); return;
       case 'ev': {
@@ -282,8 +291,8 @@ export class WorkerPool implements Backend {
     } catch (e) {
       h.emitter.safeEmit('error', { stage: 'worker-restart', error: coerceError(e) });
     }
-    // Not durable when it died: its group commit buffer is gone, the host still has them.
-    s.outbox = h.submissions.notDurable(owns);
+    // Not durable when it died: its group commit buffer is gone, the host still has them (then this tick's).
+    s.outbox = [...this.takeUnconfirmed(s), ...s.outbox];
     s.instanceId = randomUUID();
     s.status = EMPTY_STATUS;
     try {
@@ -299,8 +308,13 @@ export class WorkerPool implements Backend {
     this.stopped = reason;
     const h = this.o.host;
     h.log('error', { reason }, 'memdedup stopped deciding');
-    for (const s of this.slots) { if (s.restartTimer) clearTimeout(s.restartTimer); s.outbox = []; void s.worker?.terminate(); }
-    const rows = h.submissions.notDurable();
+    const rows: Candidate[] = [];
+    for (const s of this.slots) {
+      if (s.restartTimer) clearTimeout(s.restartTimer);
+      rows.push(...this.takeUnconfirmed(s), ...s.outbox);
+      s.outbox = [];
+      void s.worker?.terminate();
+    }
     try {
       if (rows.length) await h.store.appendJournal(rows, { owner: '', until: 0 });
       for (const c of rows) h.submissions.accepted(c.id);

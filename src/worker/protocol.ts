@@ -38,7 +38,8 @@ export interface CallMap {
 export type CallName = keyof CallMap;
 
 export type HostMessage =
-  | { t: 'submit'; rows: Candidate[] }
+  /** The candidates of one tick as JSON text: one string to copy, and the host keeps it until they are durable. */
+  | { t: 'submit'; json: string }
   | { t: 'flags'; flags: FlagDefinitions }
   | { t: 'call'; id: number; name: CallName; args: unknown[] }
   | { t: 'close' };
@@ -53,7 +54,7 @@ export interface WireError { name: string; message: string; code?: string; statu
  * answer; log: a log line for the host's logger. The per-candidate events are the host's to emit (CoreSink).
  */
 export type OutItem =
-  | { k: 'acc'; ids: string[] }
+  | { k: 'acc'; rows: Candidate[] }
   | { k: 'rej'; c: Candidate; message: string }
   | { k: 'dec'; c: Candidate; d: Decision; ev: boolean }
   | { k: 'ev'; name: string; payload: unknown }
