@@ -15,6 +15,7 @@
 //
 // `claimed` marks rows this core took from the journal rather than from a submission (a restart, another
 // process's expired lease): the host that owns the promises never heard of them.
+import { ShardedMap } from '../intake/shardedMap.js';
 import type { Candidate } from '../types.js';
 
 export type JournalEntryState = 'buffered' | 'queued' | 'retry';
@@ -28,7 +29,7 @@ export interface JournalEntry {
 }
 
 export class JournalState {
-  private readonly entries = new Map<string, JournalEntry>();
+  private readonly entries = new ShardedMap<JournalEntry>();
   private retrying = 0;
   private claimedCount = 0;
 

@@ -10,6 +10,7 @@
 //   (one string per worker per tick, `PostedBatch`) until every candidate in it is durable, so a worker that dies
 //   before its group commit loses nothing. After that the journal holds them.
 import type { Acceptance, Candidate, Decision, Submission } from '../types.js';
+import { ShardedMap } from './shardedMap.js';
 
 export const DURABLE: Acceptance = Object.freeze({ durable: true });
 const NOT_ACCEPTED: Acceptance = Object.freeze({ durable: false });
@@ -75,7 +76,7 @@ export function storeRejection(c: { id: string; userId: string }, message: strin
 }
 
 export class Submissions {
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new ShardedMap<Pending>();
 
   get size(): number { return this.pending.size; }
 
