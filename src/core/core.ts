@@ -66,8 +66,6 @@ export interface CoreDeps {
   /** The users this core decides, when the engine has several cores on one SQLite file. */
   partition?: Partition;
   warn: (obj: Record<string, unknown>, msg: string) => void;
-  /** In a worker thread: nothing else runs on this loop (group commit writes its whole buffer at once). */
-  worker?: boolean;
 }
 
 /** The core's part of EngineStatus. */
@@ -139,7 +137,6 @@ export class Core {
       onDurable: (rows) => { this.health.ok(); this.onDurable(rows); },
       onError: (error) => this.reportError('group-commit', error),
       onRejected: (rows) => this.onRejected(rows),
-      yieldBetweenChunks: !d.worker,
     });
     this.breakers = new UserBreakers({
       ...options.breakers.user,

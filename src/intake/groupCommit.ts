@@ -24,12 +24,6 @@ export interface GroupCommitOptions {
   /** Called with rows the store refused on their own: they are dropped from the buffer, never durable. */
   onRejected: (rows: { row: Candidate; error: Error }[]) => void;
   retryDelayMs?: number;
-  /**
-   * Give the loop a turn between transactions (default true): on the host's thread a big backlog must not become
-   * one long stall. A worker thread has no chat to protect, and the host keeps each candidate until it is durable,
-   * so there the whole buffer is written at once.
-   */
-  yieldBetweenChunks?: boolean;
 }
 
 export class GroupCommit {
@@ -77,8 +71,9 @@ export class GroupCommit {
         this.scheduleRetry(delayMs ?? this.o.retryDelayMs ?? 50);
         return;
       }
-      // One transaction per turn of the host's loop: a big backlog must not become one long stall.
-      if (this.buffer.length > 0 && this.o.yieldBetweenChunks !== false) await new Promise((r) => setImmediate(r));
+      // One transaction per turn of the loop: a big backlog must not become one long stall, on the host's thread,
+      // nor, in a worker, one huge message the host must read in one piece.
+      if (this.buffer.length > 0) await new Promise((r) => setImmediate(r));
     }
   }
 

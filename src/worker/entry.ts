@@ -32,7 +32,7 @@ async function start(): Promise<void> {
   const deduper = hooks.deduper ? hooks.deduper(base, init.index) : base;
   const core = new Core({
     options, store, flags, deduper, emitter: events, sink: outbox, instanceId: init.instanceId,
-    partition: { index: init.index, count: init.count }, worker: true,
+    partition: { index: init.index, count: init.count },
     warn: (obj, msg) => outbox.push({ k: 'log', level: 'warn', obj, msg }),
   });
   outbox.status = () => core.status();

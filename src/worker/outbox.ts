@@ -6,8 +6,12 @@ import { EngineEvents, type EngineEventMap } from '../engineEvents.js';
 import type { Candidate, Decision } from '../types.js';
 import { encodePayload, type OutItem, type WorkerMessage } from './protocol.js';
 
+/** Candidates (or other items) per message at most: about a millisecond of the host's time to read and apply. */
+const MAX_WEIGHT = 500;
+
 export class Outbox implements CoreSink {
   private items: OutItem[] = [];
+  private weight = 0;
   private scheduled = false;
   status: () => CoreStatus = () => { throw new Error('outbox: no status source yet'); };
 
@@ -15,16 +19,19 @@ export class Outbox implements CoreSink {
 
   push(item: OutItem): void {
     this.items.push(item);
+    // The host reads a message in one piece: past this many candidates it goes now, not at the end of the turn.
+    this.weight += item.k === 'acc' ? item.rows.length : 1;
+    if (this.weight >= MAX_WEIGHT) { this.flush(); return; }
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => { this.scheduled = false; this.flush(); });
   }
 
   flush(): void {
-    this.scheduled = false;
     if (this.items.length === 0) return;
     const items = this.items;
     this.items = [];
+    this.weight = 0;
     this.post({ t: 'out', items, status: this.status() });
   }
 

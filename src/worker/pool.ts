@@ -28,6 +28,8 @@ const RESTART_BASE_MS = 100;
 const RESTART_MAX_MS = 5_000;
 /** How long close() waits for a worker to finish its batches before terminating it. */
 const CLOSE_TIMEOUT_MS = 30_000;
+/** Host time spent applying worker messages before the loop gets a turn. */
+const APPLY_SLICE_MS = 1;
 
 export interface PoolHost {
   submissions: Submissions;
@@ -81,6 +83,8 @@ export class WorkerPool implements Backend {
   private closing = false;
   private reffed = false;
   private readonly offFlags: () => void;
+  /** Worker messages not fully applied yet, oldest first (`next`: the next item of an 'out' message). */
+  private readonly inbox: Array<{ s: Slot; m: WorkerMessage; next: number }> = [];
   /**
    * A provider is one dependency, but each worker has its own breaker for it: status reports the state of the
    * last transition any worker saw (a worker that has not called since the provider came back says nothing new).
@@ -120,7 +124,7 @@ export class WorkerPool implements Backend {
       w.on('message', (m: WorkerMessage) => {
         if (m.t === 'ready') { started = true; s.ready = true; resolve(); this.onReady(s); return; }
         if (m.t === 'fatal') { s.fatal = fromWire(m.error); return; }
-        this.onMessage(s, m);
+        this.receive(s, m);
       });
       w.on('error', (e) => { s.lastError = e; });
       w.on('exit', (code) => {
@@ -203,11 +207,37 @@ export class WorkerPool implements Backend {
     this.flushSlot(s);
   }
 
+  /**
+   * Messages are applied in order, in slices of at most APPLY_SLICE_MS: a worker that made 15,000 candidates
+   * durable in one go sends them in one message, and answering them all in one piece would stall the host.
+   */
+  private receive(s: Slot, m: WorkerMessage): void {
+    this.inbox.push({ s, m, next: 0 });
+    if (this.inbox.length === 1) this.drainInbox();
+  }
+
+  private drainInbox(): void {
+    const end = performance.now() + APPLY_SLICE_MS;
+    while (this.inbox.length > 0) {
+      const e = this.inbox[0]!;
+      if (e.m.t === 'out') {
+        const items = e.m.items;
+        while (e.next < items.length) {
+          this.apply(e.s, items[e.next++]!);
+          if (e.next < items.length && performance.now() > end) { setImmediate(() => this.drainInbox()); return; }
+        }
+      }
+      this.inbox.shift();
+      this.onMessage(e.s, e.m);
+      if (this.inbox.length > 0 && performance.now() > end) { setImmediate(() => this.drainInbox()); return; }
+    }
+    this.refs();
+  }
+
+  /** A message whose items are applied: its status, flag counts, or the worker's goodbye. */
   private onMessage(s: Slot, m: WorkerMessage): void {
     if (m.t === 'out') {
       s.status = m.status;
-      for (const item of m.items) this.apply(s, item);
-      this.refs();
     } else if (m.t === 'status') {
       s.status = m.status;
       for (const [flag, off, on] of m.flagCounts) this.o.host.countFlags(flag, off, on);
