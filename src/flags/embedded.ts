@@ -7,15 +7,12 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { invalidInput, MemdedupError } from '../errors.js';
 import { applyChange, type Definitions, newFeature, parseDefinitions, serializeDefinitions, summarize } from './definitions.js';
-import { FlagsEmitter, fallbackFor, fallbackVariant, toFlagVariant } from './emitter.js';
+import { FlagsEmitter } from './emitter.js';
 import { applyOverrides, type Override } from './env-overrides.js';
 import { watchFile, writeFileAtomic } from './flags-file.js';
-import { MemoryRepository } from './memory-repository.js';
-import { type Context, defaultStrategies, UnleashClient } from './sdk.js';
+import { DefinitionsEvaluator } from './evaluator.js';
+import type { MemoryRepository } from './memory-repository.js';
 import { FLAG_DEFAULTS, type FallbackVariant, type FlagChange, type FlagContext, type FlagDefinitions, type Flags, type FlagSummary, type FlagVariant } from './types.js';
-
-/** Never called: isEnabled answers missing flags itself, before asking the evaluator. */
-const UNREACHABLE_FALLBACK = (): boolean => false;
 
 export class EmbeddedFlags extends FlagsEmitter implements Flags {
   readonly mode = 'embedded' as const;
@@ -23,8 +20,8 @@ export class EmbeddedFlags extends FlagsEmitter implements Flags {
   private file: string;
   /** Where `set` writes: the file itself, another path (shipped defaults), or undefined (memory only). */
   private readonly writeTo: string | undefined;
-  private readonly repository = new MemoryRepository();
-  private readonly client: UnleashClient;
+  private readonly evaluator = new DefinitionsEvaluator((e) => this.warn(e));
+  private get repository(): MemoryRepository { return this.evaluator.repository; }
   private readonly overrides: readonly Override[];
   private readonly watch: boolean;
   private defs: Definitions = { doc: {}, features: [], segments: [] };
@@ -43,10 +40,6 @@ export class EmbeddedFlags extends FlagsEmitter implements Flags {
     this.writeTo = writeTo ?? undefined;
     this.overrides = overrides;
     this.watch = watch;
-    this.client = new UnleashClient(this.repository, defaultStrategies);
-    // unleash-client reports malformed definitions by emitting 'error', which would throw without a listener.
-    this.client.on('error', (e: unknown) => this.warn(e));
-    this.client.on('warn', (msg: unknown) => this.warn(msg));
   }
 
   get source(): string {
@@ -85,24 +78,15 @@ export class EmbeddedFlags extends FlagsEmitter implements Flags {
   }
 
   isEnabled(name: string, context?: FlagContext, fallback?: boolean): boolean {
-    try {
-      if (this.repository.getToggle(name) === undefined) return fallbackFor(name, fallback);
-      return this.client.isEnabled(name, (context ?? {}) as Context, UNREACHABLE_FALLBACK);
-    } catch {
-      return fallbackFor(name, fallback);
-    }
+    return this.evaluator.isEnabled(name, context, fallback);
   }
 
   getVariant(name: string, context?: FlagContext, fallback?: FallbackVariant): FlagVariant {
-    try {
-      return toFlagVariant(this.client.getVariant(name, (context ?? {}) as Context, fallback as Parameters<UnleashClient['getVariant']>[2]));
-    } catch {
-      return fallbackVariant(fallback);
-    }
+    return this.evaluator.getVariant(name, context, fallback);
   }
 
   list(): FlagSummary[] {
-    return this.repository.getToggles().map(summarize);
+    return this.evaluator.list();
   }
 
   definitions(): FlagDefinitions {
