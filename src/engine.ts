@@ -137,7 +137,7 @@ export class Engine {
     const core = new Core({
       options: this.options, store: hooks.store ? hooks.store(this.store, 0) : this.store, flags: this.flags,
       deduper: hooks.deduper ? hooks.deduper(this.deduper, 0) : this.deduper,
-      emitter: this.emitter, instanceId: this.instanceId,
+      emitter: this.emitter, instanceId: this.instanceId, policies: this.policies,
       sink: hostSink(s, this.emitter),
       warn: (obj, msg) => this.logger.warn(obj, msg),
     });
@@ -265,11 +265,8 @@ export class Engine {
   async sweep(opts: SweepOptions = {}): Promise<SweepResult> {
     if (opts.userId !== undefined) validateId('userId', opts.userId, 128);
     // A progress callback cannot cross into a worker; the sweep's commits are version-checked, so any core may run it.
-    if (opts.onProgress && this.backend.mode === 'worker') {
-      const { onProgress: _p, ...rest } = opts;
-      return (await this.backend.call(opts.userId, 'sweep', rest)) as SweepResult;
-    }
-    return (await this.backend.call(opts.userId, 'sweep', opts)) as SweepResult;
+    const { onProgress: _p, ...portable } = opts;
+    return (await this.backend.call(opts.userId, 'sweep', this.backend.mode === 'worker' ? portable : opts)) as SweepResult;
   }
 
   /** Flagged memories waiting for the sweep. */

@@ -66,6 +66,8 @@ export interface CoreDeps {
   /** The users this core decides, when the engine has several cores on one SQLite file. */
   partition?: Partition;
   warn: (obj: Record<string, unknown>, msg: string) => void;
+  /** The host's, when the core runs in the host's thread: one Policies per thread, one warning per unknown variant. */
+  policies?: Policies;
 }
 
 /** The core's part of EngineStatus. */
@@ -129,7 +131,7 @@ export class Core {
     });
     this.localRetries = new LocalRetries(this.health, (id) => this.journal.get(id),
       (w) => { const e = this.journal.get(w.candidate.id); if (!e) return; this.journal.move(e, 'queued'); this.lanes.enqueue(e.candidate); });
-    this.policies = new Policies(options.dedup, flags, (variant) =>
+    this.policies = d.policies ?? new Policies(options.dedup, flags, (variant) =>
       d.warn({ variant, configured: this.policies.names }, 'memory.dedup-policy variant names no configured policy; using default'));
     const policyFor = (userId: string) => this.policies.forUser(userId);
     this.intake = new GroupCommit({

@@ -144,10 +144,6 @@ export class Submissions {
     return out;
   }
 
-  userOf(id: string): string | undefined {
-    return this.pending.get(id)?.userId;
-  }
-
   /** At close: everything still in flight is answered deferred; it stays in the journal. */
   closeAll(reason: string): void {
     for (const p of [...this.pending.values()]) this.decided(p.id, { candidateId: p.id, userId: p.userId, action: 'deferred', reasons: [reason] }, p.acceptance ?? NOT_ACCEPTED);

@@ -91,7 +91,7 @@ export class WorkerPool implements Backend {
    */
   private readonly providerStates: { embedder?: BreakerState; judge?: BreakerState } = {};
 
-  /** The host's answers and per-candidate events; `accepted` gets the rows Submissions already marked durable. */
+  /** The host's answers and per-candidate events, as for a core in this thread. */
   private readonly sink: CoreSink;
 
   constructor(private readonly o: PoolOptions) {
